@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, rke2-ai-conformance maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What a check gets to work with: the shared client and discovery, its options, and
+read helpers that record each request as evidence with the matching kubectl command."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.ai_conformance.rke2.plugins.module_utils.client import api_path
+from ansible_collections.ai_conformance.rke2.plugins.module_utils.errors import ApiError
+
+
+def kubectl_get(resource, group="", name=None, namespace=None, label_selector=None, field_selector=None, output=None):
+    """The kubectl command that shows what ``CheckContext.list``/``get`` read."""
+    parts = ["kubectl", "get", resource + ("." + group if group else "")]
+    if name:
+        parts.append(name)
+    if namespace:
+        parts.extend(["-n", namespace])
+    elif namespace is None and not name:
+        parts.append("-A")
+    if label_selector:
+        parts.extend(["-l", "'%s'" % label_selector])
+    if field_selector:
+        parts.extend(["--field-selector", "'%s'" % field_selector])
+    if output:
+        parts.extend(["-o", output])
+    return " ".join(parts)
+
+
+def api_resources_table(resources):
+    """``kubectl api-resources`` output for ``resources`` (NAME SHORTNAMES APIVERSION NAMESPACED KIND)."""
+    rows = [("NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND")]
+    for res in resources:
+        rows.append((res.name, ",".join(res.short_names), res.group_version, str(res.namespaced).lower(), res.kind))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    return "\n".join(
+        "   ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "   " + row[4] for row in rows
+    )
+
+
+class CheckContext(object):
+    """Shared, read-only view of the cluster for the checks of one run."""
+
+    def __init__(self, client, discovery, cluster_version=None, checklist_version=None, options=None):
+        self.client = client
+        self.discovery = discovery
+        self.cluster_version = cluster_version or {}
+        self.checklist_version = checklist_version
+        self._options = options or {}
+
+    def options(self, requirement):
+        """The options of one check (already validated by the module's argument spec)."""
+        return dict(self._options.get(requirement) or {})
+
+    def list(self, result, description, resource, namespace=None, label_selector=None, field_selector=None, limit=500):
+        """List a discovered ``Resource`` (paged, selectors server-side) and record the request."""
+        path = api_path(resource.group, resource.version, resource.name, namespace=namespace)
+        items, _pages = self.client.list(
+            path, label_selector=label_selector, field_selector=field_selector, limit=limit
+        )
+        query = []
+        if label_selector:
+            query.append("labelSelector=" + label_selector)
+        if field_selector:
+            query.append("fieldSelector=" + field_selector)
+        evidence = result.add(
+            description,
+            request="GET %s%s" % (path, "?" + "&".join(query) if query else ""),
+            kubectl=kubectl_get(
+                resource.name,
+                resource.group,
+                namespace=namespace if resource.namespaced else "",
+                label_selector=label_selector,
+                field_selector=field_selector,
+            ),
+        )
+        return items, evidence
+
+    def get(self, result, description, resource, name, namespace=None):
+        """Read one object, or None when it does not exist; records the request."""
+        path = api_path(resource.group, resource.version, resource.name, namespace=namespace, name=name)
+        evidence = result.add(
+            description,
+            request="GET " + path,
+            kubectl=kubectl_get(resource.name, resource.group, name=name, namespace=namespace, output="yaml"),
+        )
+        try:
+            return self.client.get(path), evidence
+        except ApiError as exc:
+            if exc.status == 404:
+                evidence.output = "not found"
+                return None, evidence
+            raise
