@@ -14,14 +14,61 @@ __metaclass__ = type
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.ai_conformance.rke2.plugins.module_utils import requirements as reqs
-from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks import ai_inference, dra_support
+from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks import (
+    accelerator_metrics,
+    advanced_inference_ingress,
+    ai_inference,
+    ai_service_metrics,
+    cluster_autoscaling,
+    disaggregated_inference,
+    dra_support,
+    driver_runtime_management,
+    gang_scheduling,
+    gpu_sharing,
+    high_performance_networking,
+    pod_autoscaling,
+    robust_controller,
+    secure_accelerator_access,
+    virtualized_accelerator,
+    workload_sandboxing,
+)
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.context import CheckContext
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.discovery import discover
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.errors import ApiError, ConfigError
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.result import ERROR, SCHEMA_VERSION, Result
 
-# requirement id -> check module; the order is the report order of the newest checklist
-CHECKS = {mod.REQUIREMENT: mod for mod in (dra_support, ai_inference)}
+# requirement id -> check module. Each module has REQUIREMENT, ARGUMENT_SPEC (the suboptions of
+# the module option named after the requirement) and run(ctx, result).
+CHECKS = {
+    mod.REQUIREMENT: mod
+    for mod in (
+        dra_support,
+        driver_runtime_management,
+        gpu_sharing,
+        virtualized_accelerator,
+        ai_inference,
+        advanced_inference_ingress,
+        high_performance_networking,
+        disaggregated_inference,
+        gang_scheduling,
+        cluster_autoscaling,
+        pod_autoscaling,
+        accelerator_metrics,
+        ai_service_metrics,
+        secure_accelerator_access,
+        workload_sandboxing,
+        robust_controller,
+    )
+}
+
+
+def argument_spec():
+    """Module options of the checks: one dict option per requirement that has settings."""
+    return {
+        rid: dict(type="dict", default={}, options=mod.ARGUMENT_SPEC)
+        for rid, mod in CHECKS.items()
+        if mod.ARGUMENT_SPEC
+    }
 
 
 def known_requirements():

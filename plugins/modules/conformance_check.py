@@ -26,6 +26,7 @@ extends_documentation_fragment:
   - ai_conformance.rke2.connection
   - ai_conformance.rke2.attributes
   - ai_conformance.rke2.attributes.actiongroup_cluster
+  - ai_conformance.rke2.check_ai_inference
 attributes:
   check_mode:
     support: full
@@ -50,8 +51,7 @@ options:
     choices: ["1.33", "1.34", "1.35", "1.36", "1.37"]
   gateway_class:
     description:
-      - Name of the GatewayClass that must be accepted for V(ai_inference), for example V(traefik) on RKE2.
-      - When not set, any accepted GatewayClass passes.
+      - Shorthand for O(ai_inference.gateway_class); the nested option wins when both are set.
     type: str
 seealso:
   - name: Requirement pages
@@ -218,7 +218,9 @@ def _work(module):
         module.fail_json(msg=problem)
     requested = runner.select(params["requirements"])
     client = client_from_params(params)
-    options = {"ai_inference": {"gateway_class": params["gateway_class"]}}
+    options = {rid: dict(params.get(rid) or {}) for rid in runner.CHECKS}
+    if params["gateway_class"] and not options["ai_inference"].get("gateway_class"):
+        options["ai_inference"]["gateway_class"] = params["gateway_class"]
     outcome = runner.run(client, requested, options=options, checklist_version=params["checklist_version"])
     summary = dict.fromkeys(STATUSES, 0)
     for result in outcome["results"]:
@@ -237,6 +239,7 @@ def main():
         checklist_version=dict(type="str", choices=["1.33", "1.34", "1.35", "1.36", "1.37"]),
         gateway_class=dict(type="str"),
     )
+    argument_spec.update(runner.argument_spec())
     argument_spec.update(CONNECTION_ARG_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     run_module(module, _work)

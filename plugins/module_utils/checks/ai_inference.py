@@ -11,6 +11,9 @@ from ansible_collections.ai_conformance.rke2.plugins.module_utils.context import
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.result import FAILED, PASSED
 
 REQUIREMENT = "ai_inference"
+ARGUMENT_SPEC = {
+    "gateway_class": dict(type="str"),
+}
 GROUP = "gateway.networking.k8s.io"
 # resource -> (versions that satisfy it, namespaced). ReferenceGrant is v1beta1 up to
 # Gateway API v1.4 and served as v1 too from v1.5.

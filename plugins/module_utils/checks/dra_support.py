@@ -11,6 +11,7 @@ from ansible_collections.ai_conformance.rke2.plugins.module_utils.context import
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.result import FAILED, PARTIAL, PASSED
 
 REQUIREMENT = "dra_support"
+ARGUMENT_SPEC = {}
 GROUP = "resource.k8s.io"
 VERSION = "v1"
 # resource -> namespaced, as kube-apiserver 1.34 serves them
