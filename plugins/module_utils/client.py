@@ -227,7 +227,9 @@ class KubeClient(object):
                 kwargs["cert_reqs"] = ssl.CERT_REQUIRED
                 kwargs["ca_certs"] = cfg.ssl_ca_cert or _system_ca_bundle()
             else:
+                # the user turned verification off on purpose; urllib3's warning would only add noise
                 kwargs["cert_reqs"] = ssl.CERT_NONE
+                urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
             if cfg.cert_file:
                 kwargs["cert_file"] = cfg.cert_file
             if cfg.key_file:
