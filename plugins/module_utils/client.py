@@ -337,7 +337,13 @@ class KubeClient(object):
                     self._wait(attempt)
                     attempt += 1
                     continue
-                kind = "Timeout" if isinstance(exc, (urllib3.exceptions.TimeoutError,)) else "ConnectionError"
+                # NewConnectionError is a subclass of ConnectTimeoutError in urllib3: test it first
+                if isinstance(exc, urllib3.exceptions.NewConnectionError) or not isinstance(
+                    exc, urllib3.exceptions.TimeoutError
+                ):
+                    kind = "ConnectionError"
+                else:
+                    kind = "Timeout"
                 raise ApiError(
                     "no answer from the API server at %s for %s %s after %d attempt(s): %s"
                     % (self.host, method, shown, attempt + 1, _first_line(exc)),

@@ -1,23 +1,14 @@
 """The API client: configuration loading, retries with backoff, status handling, TLS, paging."""
 
 import base64
-import datetime
-import ipaddress
 import pathlib
-import ssl
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import yaml
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.client import KubeClient, build_configuration
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.errors import ApiError, ConfigError
-from tests.unit.fakes import ScriptedServer
+from tests.unit.fakes import HttpsServer, ScriptedServer
 
 OK = (200, {}, {"kind": "APIVersions", "versions": ["v1"]})
 
@@ -189,57 +180,10 @@ def test_list_pages_with_continue_and_sends_selectors():
 # --- TLS ------------------------------------------------------------------------------------
 
 
-def _self_signed(tmp_path):
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "stand-in")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=1))
-        .not_valid_after(now + datetime.timedelta(hours=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return str(cert_path), str(key_path)
-
-
 @pytest.fixture
 def https_server(tmp_path):
-    cert, key = _self_signed(tmp_path)
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *_args):
-            pass
-
-        def do_GET(self):
-            body = b'{"kind": "APIVersions", "versions": ["v1"]}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    yield "https://127.0.0.1:%d" % httpd.server_address[1], cert
-    httpd.shutdown()
-    httpd.server_close()
+    with HttpsServer(tmp_path) as srv:
+        yield srv.url, srv.cert
 
 
 def test_unknown_ca_fails_tls_with_a_hint(https_server):
