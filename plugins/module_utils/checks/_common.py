@@ -198,3 +198,161 @@ def shared_get(ctx, result, description, resource, name, namespace=None):
     if obj is None:
         evidence.output = "not found"
     return obj, evidence
+
+
+# -- helpers of the scheduling, autoscaling, operator and networking checks -------------------
+try:
+    from kubernetes.utils.quantity import parse_quantity
+except ImportError:  # pragma: no cover - the module needs the kubernetes library anyway
+    parse_quantity = None
+
+CRD_RESOURCE = ("apiextensions.k8s.io", "v1", "customresourcedefinitions")
+
+
+def crd_established(crd):
+    """``(ok, text)`` for a CustomResourceDefinition: Established=True and NamesAccepted=True."""
+    parts, ok = [], True
+    for kind in ("Established", "NamesAccepted"):
+        cond = condition(crd, kind) or {}
+        status = cond.get("status", "Unknown")
+        if status != "True":
+            ok = False
+            detail = ", ".join(x for x in (cond.get("reason"), cond.get("message")) if x)
+            parts.append("%s=%s%s" % (kind, status, " (%s)" % detail if detail else ""))
+        else:
+            parts.append("%s=True" % kind)
+    return ok, " ".join(parts)
+
+
+def read_crds(ctx, result, description, names):
+    """GET the CRDs ``names`` (once per run each; a bounded handful per check, never a list of
+    every CRD, whose schemas run to megabytes). Returns ``({name: crd or None}, evidence)``;
+    the evidence output says for each whether it exists and is established."""
+    group, version, plural = CRD_RESOURCE
+    found, lines, ok = {}, [], True
+    paths = []
+    for name in names:
+        path = api_path(group, version, plural, name=name)
+        paths.append(path)
+
+        def compute(path=path):
+            try:
+                return ctx.client.get(path)
+            except ApiError as exc:
+                if exc.status == 404:
+                    return None
+                raise
+
+        crd = memo(ctx, ("get", path), compute)
+        found[name] = crd
+        if crd is None:
+            ok = False
+            lines.append("%s: not found" % name)
+        else:
+            established, text = crd_established(crd)
+            ok = ok and established
+            lines.append("%s: %s" % (name, text))
+    evidence = result.add(
+        description,
+        request=", ".join("GET " + p for p in paths),
+        kubectl="kubectl get customresourcedefinitions %s -o custom-columns="
+        "NAME:.metadata.name,ESTABLISHED:'.status.conditions[?(@.type==\"Established\")].status'" % " ".join(names),
+        output=lines,
+        ok=ok,
+    )
+    return found, evidence
+
+
+def crd_problems(found):
+    """Human-readable problems of ``read_crds``' answer (missing or not established CRDs)."""
+    problems = []
+    for name, crd in found.items():
+        if crd is None:
+            problems.append("CRD %s is missing" % name)
+        else:
+            ok, text = crd_established(crd)
+            if not ok:
+                problems.append("CRD %s is not established (%s)" % (name, text))
+    return problems
+
+
+def pods_health(pods):
+    """Readiness of a controller's pods, ignoring finished and terminating ones.
+
+    Returns ``{"ready": [names], "not_ready": ["name (why)"], "lines": [...]}``."""
+    ready, not_ready, lines = [], [], []
+    for pod in pods:
+        meta = pod.get("metadata") or {}
+        phase = (pod.get("status") or {}).get("phase", "Unknown")
+        if meta.get("deletionTimestamp") or phase in ("Succeeded", "Failed"):
+            lines.append("%s/%s: %s (ignored)" % (meta.get("namespace"), meta.get("name"), phase))
+            continue
+        ok, text = pod_ready(pod)
+        lines.append("%s/%s: %s" % (meta.get("namespace"), meta.get("name"), text))
+        if ok:
+            ready.append(meta.get("name"))
+        else:
+            cond = condition(pod, "Ready") or {}
+            why = ", ".join(x for x in (cond.get("reason"), cond.get("message")) if x)
+            not_ready.append("%s (%s%s)" % (meta.get("name"), text, "; " + why if why else ""))
+    return {"ready": ready, "not_ready": not_ready, "lines": lines}
+
+
+def deployments_by_name(ctx, result, description, namespace, names, label_selector=None):
+    """One list of the Deployments of ``namespace`` (not one GET each); returns
+    ``({name: deployment or None}, problems, evidence)`` for the Deployments ``names``."""
+    resource = ctx.discovery.resource("apps", "v1", "deployments")
+    items, evidence = ctx.list(result, description, resource, namespace=namespace, label_selector=label_selector)
+    by_name = {name_of(d): d for d in items}
+    found, problems, lines = {}, [], []
+    for name in names:
+        dep = by_name.get(name)
+        found[name] = dep
+        if dep is None:
+            problems.append("Deployment %s/%s is missing" % (namespace, name))
+            lines.append("%s: not found" % name)
+            continue
+        ok, text = deployment_ready(dep)
+        lines.append("%s: %s" % (name, text))
+        if not ok:
+            problems.append("Deployment %s/%s is not ready (%s)" % (namespace, name, text))
+    evidence.output = lines
+    evidence.ok = not problems
+    return found, problems, evidence
+
+
+def served(ctx, group, plural, versions=None):
+    """The discovered resource ``plural`` of ``group`` (first of ``versions`` served), or None."""
+    return ctx.discovery.find(group, plural, versions)
+
+
+def endpoint_slices_ready(slices):
+    """``{service name: number of ready endpoint addresses}`` from EndpointSlices; an endpoint
+    whose ``ready`` condition is unset counts as ready, as the API documents."""
+    counts = {}
+    for eps in slices:
+        service = labels_of(eps).get("kubernetes.io/service-name")
+        counts.setdefault(service, 0)
+        for endpoint in eps.get("endpoints") or []:
+            if (endpoint.get("conditions") or {}).get("ready", True) is not False:
+                counts[service] += len(endpoint.get("addresses") or []) or 1
+    return counts
+
+
+def quantity(value):
+    """A Kubernetes quantity (``"38500m"``, ``"70"``, ``"1Gi"``) as a float, or None when it is not one."""
+    if value is None:
+        return None
+    try:
+        return float(parse_quantity(value) if parse_quantity else value)
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+
+
+def shorten(items, limit=10):
+    """The first ``limit`` entries of ``items`` as one string, saying how many were left out."""
+    items = list(items)
+    text = ", ".join(str(i) for i in items[:limit])
+    if len(items) > limit:
+        text += " and %d more" % (len(items) - limit)
+    return text
