@@ -184,3 +184,101 @@ def cluster(dra_versions=("v1", "v1beta2"), gateway_release="v1.6.1", drop=()):
                 if body["groupVersion"] == gv:
                     body["resources"] = [r for r in body["resources"] if r["name"].split("/")[0] != name]
     return groups
+
+
+# -- built-in groups from the stand-in's catalog, and CRD groups ------------------------------
+# tests/standin/catalog/kube-<release>.yaml holds kube-apiserver's default discovery (taken from
+# kubernetes/kubernetes api/discovery, see the README there); these helpers turn it into legacy
+# APIResourceLists so checks that read apps, autoscaling, apiextensions... can be unit-tested.
+CATALOG = FIXTURES.parent / "standin" / "catalog"
+
+
+@functools.lru_cache(maxsize=None)
+def _catalog(release):
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load((CATALOG / ("kube-%s.yaml" % release)).read_text(), Loader=loader)
+
+
+def builtin(group, version, release="1.34"):
+    """The built-in ``APIResourceList`` of ``group/version`` as kube-apiserver ``release`` serves it."""
+    for grp in _catalog(release)["groups"]:
+        if grp["group"] != group:
+            continue
+        for ver in grp["versions"]:
+            if ver["version"] == version:
+                return _resource_list(group, version, ver["resources"])
+    raise KeyError("%s/%s is not in the %s catalog" % (group, version, release))
+
+
+def _resource_list(group, version, resources):
+    gv = "%s/%s" % (group, version) if group else version
+    out = []
+    for res in resources:
+        entry = {
+            "kind": res["kind"],
+            "name": res["resource"],
+            "namespaced": res["scope"] == "Namespaced",
+            "singularName": res.get("singularResource", ""),
+            "verbs": list(res.get("verbs") or []),
+        }
+        for key in ("shortNames", "categories"):
+            if res.get(key):
+                entry[key] = list(res[key])
+        out.append(entry)
+        for sub in res.get("subresources") or []:
+            out.append(
+                {
+                    "kind": sub.get("kind") or res["kind"],
+                    "name": "%s/%s" % (res["resource"], sub["subresource"]),
+                    "namespaced": res["scope"] == "Namespaced",
+                    "singularName": "",
+                    "verbs": list(sub.get("verbs") or []),
+                }
+            )
+    return {"apiVersion": "v1", "groupVersion": gv, "kind": "APIResourceList", "resources": out}
+
+
+def custom_group(group, version, resources):
+    """The ``APIResourceList`` kube-apiserver serves for CRDs of one group-version.
+
+    ``resources`` lists ``(plural, kind, namespaced)``; each gets a ``status`` subresource like
+    most operator CRDs."""
+    listed = []
+    for plural, kind, namespaced in resources:
+        listed.append(
+            {
+                "resource": plural,
+                "kind": kind,
+                "scope": "Namespaced" if namespaced else "Cluster",
+                "singularResource": kind.lower(),
+                "verbs": ["delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"],
+                "subresources": [{"subresource": "status", "verbs": ["get", "patch", "update"]}],
+            }
+        )
+    return _resource_list(group, version, listed)
+
+
+BUILTIN_GROUPS = (
+    ("apps", ("v1",)),
+    ("autoscaling", ("v2", "v1")),
+    ("apiextensions.k8s.io", ("v1",)),
+    ("apiregistration.k8s.io", ("v1",)),
+    ("admissionregistration.k8s.io", ("v1",)),
+    ("discovery.k8s.io", ("v1",)),
+    ("node.k8s.io", ("v1",)),
+)
+
+
+def full_cluster(extra=None, drop_groups=(), **kwargs):
+    """``cluster()`` with the catalog's core group and ``BUILTIN_GROUPS``, plus ``extra``
+    (``{group: [APIResourceList, ...]}``, e.g. from ``custom_group``); ``drop_groups`` removes groups."""
+    groups = cluster(**kwargs)
+    groups[""] = [builtin("", "v1")]
+    for group, versions in BUILTIN_GROUPS:
+        groups[group] = [builtin(group, v) for v in versions]
+    for group, lists in (extra or {}).items():
+        groups.setdefault(group, [])
+        groups[group].extend(lists)
+    for group in drop_groups:
+        groups.pop(group, None)
+    return groups
