@@ -27,6 +27,12 @@ extends_documentation_fragment:
   - ai_conformance.rke2.attributes
   - ai_conformance.rke2.attributes.actiongroup_cluster
   - ai_conformance.rke2.check_ai_inference
+  - ai_conformance.rke2.check_accelerator_metrics
+  - ai_conformance.rke2.check_ai_service_metrics
+  - ai_conformance.rke2.check_secure_accelerator_access
+  - ai_conformance.rke2.check_driver_runtime_management
+  - ai_conformance.rke2.check_gpu_sharing
+  - ai_conformance.rke2.check_virtualized_accelerator
 attributes:
   check_mode:
     support: full
@@ -38,7 +44,8 @@ options:
     description:
       - Requirement ids to check, as the CNCF checklists name them, or V(all) for every check this
         collection implements.
-      - Implemented so far are V(dra_support) and V(ai_inference).
+      - Implemented so far are V(dra_support), V(ai_inference), V(accelerator_metrics), V(ai_service_metrics),
+        V(secure_accelerator_access), V(driver_runtime_management), V(gpu_sharing) and V(virtualized_accelerator).
     type: list
     elements: str
     default: [all]

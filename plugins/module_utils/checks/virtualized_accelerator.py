@@ -1,18 +1,115 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, rke2-ai-conformance maintainers
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""virtualized_accelerator: not implemented yet; reports skipped so that nothing is claimed."""
+"""virtualized_accelerator (SHOULD): virtual GPUs (NVIDIA vGPU) are exposed and managed.
+
+Two ways a cluster uses vGPU, both recognised from what the GPU Operator and GPU feature discovery
+publish:
+
+- Kubernetes nodes that are VMs with a vGPU: GPU feature discovery labels them
+  ``nvidia.com/vgpu.present=true``; the vGPU must be allocatable (``nvidia.com/gpu``).
+- Nodes that host VMs (sandbox workloads, ``nvidia.com/gpu.workload.config=vm-vgpu``): the
+  ClusterPolicy's ``vgpuManager`` and ``vgpuDeviceManager`` manage the vGPU host driver and devices,
+  which are allocatable as ``nvidia.com/<vGPU type>`` resources.
+
+Nothing of either: ``skipped`` ("not detected"). Enabled in the ClusterPolicy but no node uses it,
+or vGPU nodes that expose nothing: ``failed``.
+"""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.ai_conformance.rke2.plugins.module_utils.result import SKIPPED
+from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._common import (
+    labels_of,
+    name_of,
+    options_with_defaults,
+    shorten,
+)
+from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._nvidia import (
+    allocatable,
+    cluster_policy,
+    gpu_node_option,
+    gpu_nodes,
+    policy_spec,
+    quantity_int,
+)
+from ansible_collections.ai_conformance.rke2.plugins.module_utils.result import FAILED, PASSED, SKIPPED
 
 REQUIREMENT = "virtualized_accelerator"
-# suboptions of the module option named after the requirement (see runner.argument_spec)
-ARGUMENT_SPEC = {}
+ARGUMENT_SPEC = {
+    "cluster_policy": dict(type="str"),
+    "gpu_node_selector": gpu_node_option(),
+}
+VGPU_PRESENT = "nvidia.com/vgpu.present"
+WORKLOAD_CONFIG = "nvidia.com/gpu.workload.config"
+# allocatable nvidia.com/* resources that are not vGPU devices on a vm-vgpu host
+NOT_VGPU = ("nvidia.com/gpu", "nvidia.com/gpu.shared")
 
 
 def run(ctx, result):
-    return result.finish(SKIPPED, "not checked: this collection version has no virtualized_accelerator check yet")
+    opts = options_with_defaults(ctx, REQUIREMENT, ARGUMENT_SPEC)
+    nodes, node_ev = gpu_nodes(ctx, result, opts["gpu_node_selector"])
+    policy, _served = cluster_policy(ctx, result, opts.get("cluster_policy"))
+    managers = {
+        component: bool(policy_spec(policy, component, "enabled")) for component in ("vgpuManager", "vgpuDeviceManager")
+    }
+    sandbox = bool(policy_spec(policy, "sandboxWorkloads", "enabled"))
+    result.details.update({"cluster_policy_components": managers, "sandbox_workloads": sandbox})
+
+    guests, hosts, problems, lines = {}, {}, [], []
+    for node in sorted(nodes, key=name_of):
+        name = name_of(node)
+        labels = labels_of(node)
+        alloc = allocatable(node)
+        if labels.get(VGPU_PRESENT) == "true":
+            gpus = quantity_int(alloc.get("nvidia.com/gpu"))
+            guests[name] = "%s, allocatable nvidia.com/gpu=%d" % (labels.get("nvidia.com/gpu.product", "vGPU"), gpus)
+            lines.append("%s: vGPU guest (%s=true), %s" % (name, VGPU_PRESENT, guests[name]))
+            if not gpus:
+                problems.append("%s runs on a vGPU (%s=true) but allocates no nvidia.com/gpu" % (name, VGPU_PRESENT))
+        elif labels.get(WORKLOAD_CONFIG) == "vm-vgpu":
+            devices = {
+                k: v
+                for k, v in alloc.items()
+                if k.startswith("nvidia.com/") and k not in NOT_VGPU and quantity_int(v) > 0
+            }
+            hosts[name] = ", ".join("%s=%s" % kv for kv in sorted(devices.items())) or "no vGPU devices allocatable"
+            lines.append("%s: vGPU host (%s=vm-vgpu), %s" % (name, WORKLOAD_CONFIG, hosts[name]))
+            if not devices:
+                problems.append(
+                    "%s is a vGPU host (%s=vm-vgpu) but advertises no vGPU devices: check the vgpu-device-manager "
+                    "pod and its vGPU config" % (name, WORKLOAD_CONFIG)
+                )
+    node_ev.output = lines or "no GPU node is labelled %s=true or %s=vm-vgpu" % (VGPU_PRESENT, WORKLOAD_CONFIG)
+    result.details.update({"vgpu_guests": guests, "vgpu_hosts": hosts})
+
+    if hosts:
+        off = [c for c, on in managers.items() if not on]
+        if off:
+            problems.append(
+                "vGPU host node(s) %s exist but ClusterPolicy %s does not enable %s"
+                % (", ".join(sorted(hosts)), name_of(policy) or "(none)", " and ".join(off))
+            )
+    if any(managers.values()) and not hosts and not guests:
+        problems.append(
+            "ClusterPolicy %s enables %s but no GPU node is labelled %s=vm-vgpu (or %s=true)"
+            % (name_of(policy), " and ".join(c for c, on in managers.items() if on), WORKLOAD_CONFIG, VGPU_PRESENT)
+        )
+    if not guests and not hosts and not problems:
+        return result.finish(
+            SKIPPED,
+            "not detected: no GPU node runs on or hosts vGPUs (%s, %s=vm-vgpu) and the ClusterPolicy enables "
+            "no vGPU manager" % (VGPU_PRESENT, WORKLOAD_CONFIG),
+        )
+    if problems:
+        return result.finish(FAILED, "vGPU is set up but not exposed: %s" % shorten(problems, 6))
+    parts = []
+    if guests:
+        parts.append("%d node(s) run on vGPUs allocatable as nvidia.com/gpu (%s)" % (len(guests), shorten(guests, 4)))
+    if hosts:
+        parts.append(
+            "%d vGPU host node(s) managed by the GPU Operator's vGPU manager expose %s"
+            % (len(hosts), shorten(("%s: %s" % kv for kv in sorted(hosts.items())), 4))
+        )
+    return result.finish(PASSED, "; ".join(parts))
