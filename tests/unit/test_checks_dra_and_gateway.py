@@ -37,8 +37,22 @@ def gateway_class(
     }
 
 
+# a ready rke2-traefik pod, so that the implementation behind the traefik class is healthy
+# (its health checks: tests/unit/checks/test_ai_inference.py)
+TRAEFIK_PODS = {
+    "kind": "PodList",
+    "items": [
+        {
+            "metadata": {"name": "rke2-traefik-5d8f7", "namespace": "kube-system"},
+            "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]},
+        }
+    ],
+}
+
+
 def run(groups, classes=(), aggregated=True, requirements=("dra_support", "ai_inference"), options=None):
     objects = {GC_PATH: {"kind": "GatewayClassList", "items": list(classes), "metadata": {"resourceVersion": "1"}}}
+    objects["/api/v1/namespaces/kube-system/pods"] = TRAEFIK_PODS
     client = FakeClient(cluster_routes(groups, objects), aggregated=aggregated)
     outcome = runner.run(client, list(requirements), options=options or {})
     return {r["id"]: r for r in outcome["results"]}, outcome
