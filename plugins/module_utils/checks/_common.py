@@ -371,3 +371,32 @@ def options_with_defaults(ctx, requirement, spec):
                 dict(default) if isinstance(default, dict) else list(default) if isinstance(default, list) else default
             )
     return opts
+
+
+def first_page(ctx, result, description, resource, namespace=None, label_selector=None, field_selector=None, limit=1):
+    """One page of at most ``limit`` objects, for "does any exist" questions: ``(items, more, evidence)``.
+
+    Unlike ``CheckContext.list`` it never pages through the rest (a DRA driver publishes one
+    ResourceSlice per node; a 5,000-node cluster need not be read to see that one exists)."""
+    path = api_path(resource.group, resource.version, resource.name, namespace=namespace)
+    query = {"limit": limit, "labelSelector": label_selector, "fieldSelector": field_selector}
+    data = ctx.client.get(path, query=query)
+    items = data.get("items") or []
+    more = bool((data.get("metadata") or {}).get("continue"))
+    shown = ["limit=%d" % limit]
+    if label_selector:
+        shown.append("labelSelector=" + label_selector)
+    if field_selector:
+        shown.append("fieldSelector=" + field_selector)
+    evidence = result.add(
+        description,
+        request="GET %s?%s" % (path, "&".join(shown)),
+        kubectl=kubectl_get(
+            resource.name,
+            resource.group,
+            namespace=namespace if resource.namespaced else "",
+            label_selector=label_selector,
+            field_selector=field_selector,
+        ),
+    )
+    return items, more, evidence
