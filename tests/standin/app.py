@@ -139,8 +139,8 @@ class StandIn(object):
             obj["metadata"]["uid"] = str(uuid.uuid4())
             self.store.commit(group, resource, obj, "ADDED")
 
-    def put_object(self, obj, run_behaviours=True):
-        """Create or replace ``obj`` as a controller would: status kept as given."""
+    def put_object(self, obj, run_behaviours=False):
+        """Create or replace ``obj`` as a controller would: status kept as given, no behaviour reacts."""
         if not isinstance(obj, dict) or not obj.get("apiVersion") or not obj.get("kind"):
             raise ValueError("put_object: expected a Kubernetes object with apiVersion and kind, got %r" % (obj,))
         rt = self.registry.by_kind(obj["apiVersion"], obj["kind"])
@@ -170,7 +170,7 @@ class StandIn(object):
 
     def apply_objects(self, objects):
         """Add or replace objects as if a controller wrote them (status included); returns stored copies."""
-        return [self.put_object(o) for o in objects]
+        return [self.put_object(o, run_behaviours=False) for o in objects]
 
     # --- scenario data the API serves ---------------------------------------------------------
     def pod_log(self, namespace, pod, container):
