@@ -107,7 +107,7 @@ build: setup
 
 .PHONY: demo
 demo: setup
-	$(BIN)/python -m tests.standin.demo --scenario $(or $(SCENARIO),rke2-gpu)
+	$(BIN)/python scripts/demo.py --scenario $(or $(SCENARIO),rke2-gpu)
 
 .PHONY: clean
 clean:

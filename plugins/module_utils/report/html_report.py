@@ -16,7 +16,7 @@ __metaclass__ = type
 from html import escape
 
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.report import text
-from ansible_collections.ai_conformance.rke2.plugins.module_utils.report.markdown_report import facts, headline
+from ansible_collections.ai_conformance.rke2.plugins.module_utils.report.markdown_report import facts
 
 FILENAME = "report.html"
 
@@ -198,6 +198,16 @@ def _self_check(self_check):
     return out
 
 
+def _counts_line(report):
+    parts = []
+    for level in ("MUST", "SHOULD"):
+        rows = [e for e in report.entries if e["level"] == level]
+        if rows:
+            done = sum(1 for e in rows if e["status"] == "Implemented")
+            parts.append("%d of %d %s requirements implemented" % (done, len(rows), level))
+    return "; ".join(parts)
+
+
 def render(report, self_check):
     title = "CNCF Kubernetes AI Conformance v%s" % report.version
     failed = report.must_failed()
@@ -223,7 +233,7 @@ def render(report, self_check):
         '<p class="sub">%s &middot; generated %s by ai_conformance.rke2</p>'
         % (escape(text.cluster_line(report.cluster)), escape(report.generated)),
         '<div class="banner %s" data-verdict="%s">%s<small>%s</small></div>'
-        % (banner[0], banner[0], escape(banner[1]), escape(headline(report))),
+        % (banner[0], banner[0], escape(banner[1]), escape(_counts_line(report))),
         '<dl class="facts">%s</dl>'
         % "".join(
             "<dt>%s</dt><dd>%s</dd>" % (escape(k), escape(v))
