@@ -14,6 +14,11 @@ __metaclass__ = type
 import threading
 import weakref
 
+try:
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover - Python 2 is not supported, keeps sanity quiet
+    from urllib import quote
+
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.client import api_path
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.context import kubectl_get
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.errors import ApiError
@@ -400,3 +405,12 @@ def first_page(ctx, result, description, resource, namespace=None, label_selecto
         ),
     )
     return items, more, evidence
+
+
+def proxy_path(plural, namespace, name, port, path):
+    """API server proxy path of a Service or Pod port, as kubectl spells it:
+    ``/api/v1/namespaces/NS/services/NAME:PORT/proxy/PATH`` (``plural`` is services or pods)."""
+    base = api_path("", "v1", plural, namespace=namespace, name=name)
+    if port not in (None, ""):
+        base += ":" + quote(str(port), safe="")
+    return base + "/proxy" + (path if path.startswith("/") else "/" + path)
