@@ -37,13 +37,13 @@ from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._common
     name_of,
     options_with_defaults,
     pod_ready,
+    proxy_path,
     selector_string,
 )
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._nvidia import (
     gpu_node_option,
     gpu_nodes,
 )
-from ansible_collections.ai_conformance.rke2.plugins.module_utils.client import api_path
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.result import ERROR, FAILED, PASSED
 
 REQUIREMENT = "accelerator_metrics"
@@ -209,9 +209,7 @@ def run(ctx, result):
             _Target(
                 None,
                 None,
-                api_path("", "v1", "services", namespace=namespace, name="%s:%s" % (service_name, port_opt))
-                + "/proxy"
-                + path,
+                proxy_path("services", namespace, service_name, port_opt, path),
             )
         ]
     else:
@@ -258,8 +256,7 @@ def run(ctx, result):
                     )
                 )
             else:
-                proxy = api_path("", "v1", "pods", namespace=namespace, name="%s:%s" % (name_of(pod), pod_port))
-                targets.append(_Target(node, name_of(pod), proxy + "/proxy" + path))
+                targets.append(_Target(node, name_of(pod), proxy_path("pods", namespace, name_of(pod), pod_port, path)))
         result.details["exporter_pods_elsewhere"] = sorted(
             name_of(p) for n, ps in on_node.items() if n not in by_name for p in ps
         )

@@ -20,9 +20,9 @@ from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._common
     name_of,
     namespace_of,
     options_with_defaults,
+    proxy_path,
     statefulset_ready,
 )
-from ansible_collections.ai_conformance.rke2.plugins.module_utils.client import api_path
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.errors import ConfigError
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.result import ERROR, FAILED, PASSED
 
@@ -186,10 +186,7 @@ def run(ctx, result):
             )
         result.details["service_monitors"] = ["%s/%s" % (namespace_of(m), name_of(m)) for m in monitors]
 
-    path = (
-        api_path("", "v1", "services", namespace=namespace_of(prom), name="%s:%s" % (svc_name, svc_port))
-        + "/proxy/api/v1/targets"
-    )
+    path = proxy_path("services", namespace_of(prom), svc_name, svc_port, "/api/v1/targets")
     body = ctx.client.get(path, query={"state": "active"})
     active = ((body or {}).get("data") or {}).get("activeTargets") or []
     if opts.get("job"):

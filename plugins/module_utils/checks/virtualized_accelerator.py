@@ -55,7 +55,13 @@ def run(ctx, result):
         component: bool(policy_spec(policy, component, "enabled")) for component in ("vgpuManager", "vgpuDeviceManager")
     }
     sandbox = bool(policy_spec(policy, "sandboxWorkloads", "enabled"))
-    result.details.update({"cluster_policy_components": managers, "sandbox_workloads": sandbox})
+    default_workload = policy_spec(policy, "sandboxWorkloads", "defaultWorkload")
+    # vgpuDeviceManager is on by default but acts only on vm-vgpu nodes: vGPU is "configured" when the
+    # host driver manager is on, or sandbox workloads default to vm-vgpu
+    configured = managers["vgpuManager"] or (sandbox and default_workload == "vm-vgpu")
+    result.details.update(
+        {"cluster_policy_components": managers, "sandbox_workloads": sandbox, "default_workload": default_workload}
+    )
 
     guests, hosts, problems, lines = {}, {}, [], []
     for node in sorted(nodes, key=name_of):
@@ -85,22 +91,29 @@ def run(ctx, result):
     result.details.update({"vgpu_guests": guests, "vgpu_hosts": hosts})
 
     if hosts:
-        off = [c for c, on in managers.items() if not on]
+        off = ["%s.enabled" % c for c, on in managers.items() if not on]
+        if not sandbox:
+            off.append("sandboxWorkloads.enabled")
         if off:
             problems.append(
-                "vGPU host node(s) %s exist but ClusterPolicy %s does not enable %s"
-                % (", ".join(sorted(hosts)), name_of(policy) or "(none)", " and ".join(off))
+                "vGPU host node(s) %s exist but ClusterPolicy %s does not set %s"
+                % (", ".join(sorted(hosts)), name_of(policy) or "(none)", ", ".join("%s=true" % o for o in off))
             )
-    if any(managers.values()) and not hosts and not guests:
+    if configured and not hosts and not guests:
         problems.append(
-            "ClusterPolicy %s enables %s but no GPU node is labelled %s=vm-vgpu (or %s=true)"
-            % (name_of(policy), " and ".join(c for c, on in managers.items() if on), WORKLOAD_CONFIG, VGPU_PRESENT)
+            "ClusterPolicy %s sets up vGPU (%s) but no GPU node is labelled %s=vm-vgpu or %s=true"
+            % (
+                name_of(policy),
+                "vgpuManager.enabled=true" if managers["vgpuManager"] else "sandboxWorkloads.defaultWorkload=vm-vgpu",
+                WORKLOAD_CONFIG,
+                VGPU_PRESENT,
+            )
         )
     if not guests and not hosts and not problems:
         return result.finish(
             SKIPPED,
-            "not detected: no GPU node runs on or hosts vGPUs (%s, %s=vm-vgpu) and the ClusterPolicy enables "
-            "no vGPU manager" % (VGPU_PRESENT, WORKLOAD_CONFIG),
+            "not detected: no GPU node runs on or hosts vGPUs (%s=true, %s=vm-vgpu) and the ClusterPolicy does "
+            "not set up vGPU (vgpuManager.enabled=false)" % (VGPU_PRESENT, WORKLOAD_CONFIG),
         )
     if problems:
         return result.finish(FAILED, "vGPU is set up but not exposed: %s" % shorten(problems, 6))
