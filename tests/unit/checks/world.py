@@ -152,6 +152,9 @@ class World:
                 return obj
         raise KeyError((kind, name, namespace))
 
+    def _served(self, group, plural):
+        return any(res["name"] == plural for body in self.groups.get(group, []) for res in body.get("resources") or [])
+
     def answer(self, path, query):
         m = re.match(r"^/(?:api/(?P<cv>v1)|apis/(?P<g>[^/]+)/(?P<v>[^/]+))/(?P<rest>.+)$", path)
         if not m:
@@ -166,7 +169,7 @@ class World:
         kinds = [k for k, (g, p, _n) in KINDS.items() if g == group and p == plural]
         extra_kind = [o["kind"] for o in self.objects if o.get("_plural") == (group, plural)]
         kinds += extra_kind
-        if not kinds:
+        if not kinds and not self._served(group, plural):
             return None
         found = [
             o
