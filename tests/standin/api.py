@@ -497,6 +497,10 @@ class Api(object):
         return {"Warning": ", ".join('299 - "unknown field \\"%s\\""' % u for u in unknown)}
 
     def _check_type(self, rt, body):
+        if not rt.custom:
+            # built-in endpoints decode with the endpoint's group/version/kind as defaults
+            body.setdefault("apiVersion", rt.group_version)
+            body.setdefault("kind", rt.kind)
         api_version = body.get("apiVersion")
         kind = body.get("kind")
         if not kind:

@@ -3,7 +3,8 @@
 A scenario lists them under ``behaviours``; each reacts to committed writes:
 
 - ``gatewayclass``: a Gateway API controller accepts GatewayClasses naming its ``controllerName``
-  (Traefik: ``traefik.io/gateway-controller``, reason ``Handled``, message ``Handled by Traefik controller``).
+  (Traefik: ``traefik.io/gateway-controller``, reason ``Handled``, message ``Handled by Traefik controller``)
+  when they are created or their generation changes (status-only writes are left alone).
 - ``workloads-ready``: Deployments, StatefulSets and DaemonSets created or changed through the API get
   a status with every replica ready (as the controllers and kubelets of a healthy cluster report).
 - ``pods-running``: Pods created through the API get phase Running and Ready containers.
@@ -27,6 +28,10 @@ def check_behaviour(entry, where):
     delay = entry.get("delay", 0)
     if not isinstance(delay, (int, float)) or delay < 0:
         raise ValueError("%s: behaviour delay must be a number of seconds >= 0, got %r" % (where, delay))
+
+
+def _generation(obj):
+    return ((obj or {}).get("metadata") or {}).get("generation")
 
 
 class Behaviours(object):
@@ -55,7 +60,9 @@ class Behaviours(object):
         gr = (rt.group, rt.resource)
         for entry in self.entries:
             kind = entry["type"]
-            if kind == "gatewayclass" and gr == ("gateway.networking.k8s.io", "gatewayclasses"):
+            if kind == "gatewayclass" and gr == ("gateway.networking.k8s.io", "gatewayclasses") and (
+                etype == "ADDED" or _generation(old) != _generation(obj)
+            ):
                 self._later(entry.get("delay", 0), lambda e=entry, o=obj: self._accept_gatewayclass(e, o))
             elif kind == "workloads-ready" and gr in (
                 ("apps", "deployments"),

@@ -29,7 +29,7 @@ class ApiError(Exception):
         return body
 
     def body(self):
-        return json.dumps(self.status()).encode()
+        return json.dumps(self.status(), separators=(",", ":")).encode()
 
 
 def qualified(group, resource):

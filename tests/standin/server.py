@@ -75,8 +75,10 @@ class _Server(http.server.ThreadingHTTPServer):
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "standin-kube-apiserver"
-    sys_version = ""
     timeout = 120
+
+    def version_string(self):
+        return self.server_version
 
     def setup(self):
         if isinstance(self.request, ssl.SSLSocket):
