@@ -13,7 +13,8 @@ class ModuleDocFragment(object):
 options:
   ai_inference:
     description:
-      - Settings of the V(ai_inference) check (Gateway API served, a GatewayClass accepted).
+      - Settings of the V(ai_inference) check (Gateway API served, a GatewayClass accepted, the implementation
+        behind it running).
     type: dict
     default: {}
     suboptions:
@@ -21,5 +22,20 @@ options:
         description:
           - Name of the GatewayClass that must be accepted, for example V(traefik) on RKE2.
           - When not set, any accepted GatewayClass passes.
+        type: str
+      implementation_namespace:
+        description:
+          - Namespace of the pods of the Gateway API implementation behind the accepted class.
+          - When not set, the default of a known controller is used (V(kube-system) for Traefik's
+            V(traefik.io/gateway-controller), where RKE2 installs its rke2-traefik chart); an empty string means
+            all namespaces.
+        type: str
+      implementation_selector:
+        description:
+          - Label selector (evaluated by the API server) of the implementation's pods; every one found must be
+            ready.
+          - When not set, the default of a known controller is used (for Traefik
+            V(app.kubernetes.io/name=rke2-traefik,app.kubernetes.io/instance=rke2-traefik-kube-system)). For
+            other controllers the health of the implementation is not checked, and the result says so.
         type: str
 """

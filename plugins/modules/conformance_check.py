@@ -27,6 +27,12 @@ extends_documentation_fragment:
   - ai_conformance.rke2.attributes
   - ai_conformance.rke2.attributes.actiongroup_cluster
   - ai_conformance.rke2.check_ai_inference
+  - ai_conformance.rke2.check_gang_scheduling
+  - ai_conformance.rke2.check_cluster_autoscaling
+  - ai_conformance.rke2.check_pod_autoscaling
+  - ai_conformance.rke2.check_robust_controller
+  - ai_conformance.rke2.check_high_performance_networking
+  - ai_conformance.rke2.check_workload_sandboxing
   - ai_conformance.rke2.check_accelerator_metrics
   - ai_conformance.rke2.check_ai_service_metrics
   - ai_conformance.rke2.check_secure_accelerator_access
@@ -45,7 +51,10 @@ options:
       - Requirement ids to check, as the CNCF checklists name them, or V(all) for every check this
         collection implements.
       - Implemented so far are V(dra_support), V(ai_inference), V(accelerator_metrics), V(ai_service_metrics),
-        V(secure_accelerator_access), V(driver_runtime_management), V(gpu_sharing) and V(virtualized_accelerator).
+        V(secure_accelerator_access), V(driver_runtime_management), V(gpu_sharing), V(virtualized_accelerator),
+        V(gang_scheduling), V(cluster_autoscaling), V(pod_autoscaling), V(robust_controller),
+        V(advanced_inference_ingress), V(high_performance_networking), V(disaggregated_inference) and
+        V(workload_sandboxing), that is every requirement of the checklists.
     type: list
     elements: str
     default: [all]
