@@ -289,7 +289,8 @@ def run(ctx, result):
         why = (
             "nvidia.com/v1 clusterpolicies is not served (GPU Operator not installed)"
             if not served
-            else "no ClusterPolicy %s exists" % (opts.get("cluster_policy") or "(none at all)")
+            else "no ClusterPolicy %sexists"
+            % ("named %s " % opts["cluster_policy"] if opts.get("cluster_policy") else "")
         )
         return result.finish(
             FAILED,

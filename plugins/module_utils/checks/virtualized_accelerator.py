@@ -119,7 +119,10 @@ def run(ctx, result):
         return result.finish(FAILED, "vGPU is set up but not exposed: %s" % shorten(problems, 6))
     parts = []
     if guests:
-        parts.append("%d node(s) run on vGPUs allocatable as nvidia.com/gpu (%s)" % (len(guests), shorten(guests, 4)))
+        parts.append(
+            "%d node(s) run on vGPUs allocatable as nvidia.com/gpu (%s)"
+            % (len(guests), shorten(("%s: %s" % kv for kv in sorted(guests.items())), 4))
+        )
     if hosts:
         parts.append(
             "%d vGPU host node(s) managed by the GPU Operator's vGPU manager expose %s"
