@@ -141,7 +141,7 @@ def run(scenario, output, quiet=False, extra_vars=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--scenario", default="rke2-gpu", help="one of: %s" % ", ".join(scenario_names()))
     parser.add_argument("--output", default=str(ROOT / "conformance-report"), help="report folder")
     parser.add_argument("--quiet", action="store_true", help="do not show the play's output")
