@@ -60,8 +60,10 @@ class Behaviours(object):
         gr = (rt.group, rt.resource)
         for entry in self.entries:
             kind = entry["type"]
-            if kind == "gatewayclass" and gr == ("gateway.networking.k8s.io", "gatewayclasses") and (
-                etype == "ADDED" or _generation(old) != _generation(obj)
+            if (
+                kind == "gatewayclass"
+                and gr == ("gateway.networking.k8s.io", "gatewayclasses")
+                and (etype == "ADDED" or _generation(old) != _generation(obj))
             ):
                 self._later(entry.get("delay", 0), lambda e=entry, o=obj: self._accept_gatewayclass(e, o))
             elif kind == "workloads-ready" and gr in (

@@ -4,7 +4,7 @@ import json
 
 import yaml
 
-from tests.standin import errors
+from tests.standin import errors, protobuf
 
 JSON = "application/json"
 YAML_TYPES = ("application/yaml", "application/apply-patch+yaml", "text/yaml")
@@ -41,6 +41,8 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 def decode(body, content_type, what="object"):
     """Decode a request body (JSON, or YAML for YAML media types) or raise 400 with a message."""
     mt = media_type(content_type)
+    if mt == "application/vnd.kubernetes.protobuf":
+        return protobuf.decode(body)
     if not body:
         raise errors.bad_request("the body of the request is empty: expected a JSON or YAML %s" % what)
     try:
