@@ -40,7 +40,7 @@ options:
       trainer_pod_selector:
         description: Label selector of the Kubeflow Trainer controller's pods.
         type: str
-        default: app.kubernetes.io/name=trainer,app.kubernetes.io/component=manager
+        default: app.kubernetes.io/part-of=kubeflow,app.kubernetes.io/component=manager
       kuberay_namespace:
         description: Namespace of the KubeRay operator's pods; the empty default means all namespaces.
         type: str

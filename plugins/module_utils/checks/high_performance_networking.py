@@ -5,9 +5,10 @@
 
 Two mechanisms are recognised:
 
-- DRA-managed NICs (what the requirement recommends, e.g. DRANET): a NIC DRA driver (default
-  ``dra.net``) publishes ResourceSlices (one bounded read with the server-side field selector
-  ``spec.driver``) and a DeviceClass selects that driver's devices.
+- DRA-managed NICs (what the requirement recommends, e.g. DRANET): a DeviceClass selects the
+  devices of a NIC DRA driver (default ``dra.net``) and that driver publishes ResourceSlices (one
+  bounded read with the server-side field selector ``spec.driver``, only for drivers a class
+  selects).
 - Multus: ``k8s.cni.cncf.io`` NetworkAttachmentDefinitions served and at least one defined.
 
 Nothing found: ``skipped`` with "not detected".
@@ -75,7 +76,8 @@ def _dra(ctx, result, drivers):
         "%s: %s" % (name_of(c), ", ".join(sorted(_class_drivers(c, drivers))) or "no NIC driver") for c in classes
     ] or "no DeviceClass exists"
     found, partial = [], []
-    for driver in drivers:
+    # only drivers a DeviceClass selects are looked up: without a class no pod can claim their NICs
+    for driver in [d for d in drivers if selecting.get(d)]:
         slices, more, slice_evidence = first_page(
             ctx,
             result,
@@ -89,14 +91,12 @@ def _dra(ctx, result, drivers):
             ["%s (node %s)" % (name_of(s), n) for s, n in zip(slices, nodes)] + (["..."] if more else [])
         ) or "none"
         slice_evidence.ok = bool(slices)
-        if slices and selecting.get(driver):
+        if slices:
             found.append(
                 "DRA driver %s publishes NICs on node(s) %s%s, DeviceClass(es) %s"
                 % (driver, shorten(nodes, 5), " and more" if more else "", ", ".join(selecting[driver]))
             )
-        elif slices:
-            partial.append("DRA driver %s publishes NICs but no DeviceClass selects them" % driver)
-        elif selecting.get(driver):
+        else:
             partial.append(
                 "DeviceClass(es) %s select driver %s, but it publishes no ResourceSlice"
                 % (", ".join(selecting[driver]), driver)

@@ -63,7 +63,8 @@ OPERATORS = (
             "clustertrainingruntimes.trainer.kubeflow.org",
         ),
         "kubeflow-system",
-        "app.kubernetes.io/name=trainer,app.kubernetes.io/component=manager",
+        # labels shared by the kustomize manifests (name=trainer) and the Helm chart (name=kubeflow-trainer)
+        "app.kubernetes.io/part-of=kubeflow,app.kubernetes.io/component=manager",
     ),
     Operator(
         "kuberay",

@@ -189,3 +189,40 @@ def test_overridden_namespace_and_selector():
     }
     result, _ = world.run("robust_controller", options=options)
     assert result["status"] == "passed", result["summary"]
+
+
+def test_kubeflow_trainer_installed_by_its_helm_chart_passes():
+    groups = {
+        "trainer.kubeflow.org": [
+            discovery_docs.custom_group(
+                "trainer.kubeflow.org",
+                "v1alpha1",
+                [
+                    ("trainjobs", "TrainJob", True),
+                    ("trainingruntimes", "TrainingRuntime", True),
+                    ("clustertrainingruntimes", "ClusterTrainingRuntime", False),
+                ],
+            )
+        ]
+    }
+    # the kubeflow-trainer chart's labels (app.kubernetes.io/name is the chart name, not "trainer")
+    labels = {
+        "app.kubernetes.io/name": "kubeflow-trainer",
+        "app.kubernetes.io/instance": "kubeflow-trainer",
+        "app.kubernetes.io/part-of": "kubeflow",
+        "app.kubernetes.io/component": "manager",
+    }
+    world = World(extra_groups=groups)
+    world.add(*[crd(n + ".trainer.kubeflow.org") for n in ("trainjobs", "trainingruntimes", "clustertrainingruntimes")])
+    world.add(pod("kubeflow-system", "kubeflow-trainer-controller-manager-0", labels))
+    hook = vwc(
+        name="validator.trainer.kubeflow.org",
+        service="kubeflow-trainer-controller-manager",
+        namespace="kubeflow-system",
+    )
+    for webhook in hook["webhooks"]:
+        webhook["rules"][0]["apiGroups"] = ["trainer.kubeflow.org"]
+    world.add(hook, endpoint_slice("kubeflow-system", "kubeflow-trainer-controller-manager"))
+    result, _ = world.run("robust_controller")
+    assert result["status"] == "passed", result["summary"]
+    assert result["summary"].startswith("Kubeflow Trainer runs")

@@ -142,10 +142,16 @@ def test_dranet_passes_and_slices_are_read_with_a_bounded_field_selected_page():
     assert query["limit"] == 20
 
 
-def test_nic_slices_without_device_class_are_partial():
-    result, _ = World().add(resource_slice("gpu-0", "dra.net")).run("high_performance_networking")
+def test_nic_slices_without_device_class_are_not_claimable_and_not_read():
+    result, client = World().add(resource_slice("gpu-0", "dra.net")).run("high_performance_networking")
+    skipped_not_detected(result)
+    assert not any(c[1] == "/apis/resource.k8s.io/v1/resourceslices" for c in client.calls)
+
+
+def test_device_class_without_slices_is_partial():
+    result, _ = World().add(device_class("dranet", "dra.net")).run("high_performance_networking")
     assert result["status"] == "partial"
-    assert "DRA driver dra.net publishes NICs but no DeviceClass selects them" in result["summary"]
+    assert "DeviceClass(es) dranet select driver dra.net, but it publishes no ResourceSlice" in result["summary"]
 
 
 def test_multus_with_a_network_passes_and_notes_the_missing_dra():
