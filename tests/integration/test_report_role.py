@@ -134,6 +134,7 @@ def test_node_facts_from_gpu_hosts(standin, tmp_path):
     assert facts["accept_nvidia_visible_devices_envvar_when_unprivileged"] is False
     assert "invocation" not in facts
     assert "## Node facts" in (tmp_path / "report" / "report.md").read_text()
+    assert "<h2>Node facts</h2>" in (tmp_path / "report" / "report.html").read_text()
 
 
 def test_validate_playbook_keeps_the_former_variable_names(standin, tmp_path):

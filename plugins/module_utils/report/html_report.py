@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 from html import escape
 
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.report import text
@@ -256,6 +257,13 @@ def render(report, self_check):
             for r in report.extra
         ]
         out.append("</ul>")
+    if report.node_facts:
+        out.append("<h2>Node facts</h2>")
+        out += [
+            "<details><summary>%s</summary><pre>%s</pre></details>"
+            % (escape(host), escape(json.dumps(facts, indent=2, sort_keys=True, default=str)))
+            for host, facts in sorted(report.node_facts.items())
+        ]
     out.append(
         "<footer>Files in this folder: PRODUCT.yaml (the CNCF submission), evidence/ (one page per "
         "requirement), junit.xml, results.json, report.md.</footer>"
