@@ -214,7 +214,7 @@ def render(report, self_check):
     failed = report.must_failed()
     unchecked = report.must_not_checked()
     if failed:
-        banner = ("bad", "%d MUST requirement(s) failed: %s" % (len(failed), ", ".join(failed)))
+        banner = ("bad", "%d MUST requirement(s) not met: %s" % (len(failed), ", ".join(failed)))
     elif unchecked:
         banner = ("bad", "%d MUST requirement(s) not checked: %s" % (len(unchecked), ", ".join(unchecked)))
     else:
