@@ -82,12 +82,15 @@ class _Page(HTMLParser):
         self.rows, self.tags, self.loading, self.categories = [], set(), [], []
         self._in_style = False
         self.style = ""
+        self.verdict = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         self.tags.add(tag)
         if tag == "tr" and "data-id" in attrs:
             self.rows.append(attrs)
+        if "data-verdict" in attrs:
+            self.verdict = attrs["data-verdict"]
         if tag == "tbody" and "data-category" in attrs:
             self.categories.append(attrs["data-category"])
         for name in ("src", "srcset", "poster", "data"):
@@ -125,9 +128,18 @@ def test_html_status_table_and_self_contained(written):
         assert row["data-level"] == req["level"]
         assert row["data-outcome"] == OUTCOME.get(statuses.get(req["id"]), "not checked")
         assert row["data-status"] == product[req["id"]]
+    assert page.verdict == "bad"  # the mixed statuses fail MUSTs in every version
     assert page.loading == []
     assert "script" not in page.tags
     assert "url(" not in page.style and "@import" not in page.style
+
+
+def test_html_verdict_when_every_must_is_met(tmp_path):
+    out = build.generate(params(tmp_path, results("passed"), metadata=METADATA))
+    page = _Page()
+    page.feed((pathlib.Path(out["path"]) / "report.html").read_text())
+    assert page.verdict == "ok"
+    assert {r["data-outcome"] for r in page.rows} == {"passed"}
 
 
 def test_markdown_report_table(written):
