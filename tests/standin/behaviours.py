@@ -201,7 +201,7 @@ class Behaviours(object):
         self._update_status(rt, obj["metadata"]["name"], obj["metadata"].get("namespace"), mutate)
 
     # --- APIServices --------------------------------------------------------------------------
-    def apiservice_changed(self, etype, obj):
+    def apiservice_changed(self, etype, obj, probe=True):
         """Keep the registry's aggregated group-versions in step with APIService objects."""
         spec = obj.get("spec") or {}
         group, version = spec.get("group"), spec.get("version")
@@ -216,7 +216,7 @@ class Behaviours(object):
         available = any(c.get("type") == "Available" and c.get("status") == "True" for c in conds)
         declared = self.standin.scenario.aggregated.get(gv) or {}
         registry.set_aggregated(gv, declared.get("resources") or [], available)
-        if not conds:
+        if not conds and probe:
             # created through the API: the aggregator probes the service and reports what it found
             self._later(0, lambda: self._probe_apiservice(obj["metadata"]["name"], gv))
 

@@ -38,7 +38,8 @@ class ObjectLogic(object):
     def __init__(self, store, registry, behaviours=None):
         self.store = store
         self.registry = registry
-        self.behaviours = behaviours
+        self.behaviours = behaviours  # None while loading a scenario or writing as a controller
+        self.aggregator = behaviours  # APIService bookkeeping: always on
 
     def keys_for(self, rt):
         return ListKeys(rt.kind, rt.schema if rt.custom else None)
@@ -60,8 +61,8 @@ class ObjectLogic(object):
                 self.registry.remove_crd(obj["metadata"]["name"])
             else:
                 self.registry.add_crd(obj)
-        elif gr == ("apiregistration.k8s.io", "apiservices") and self.behaviours is not None:
-            self.behaviours.apiservice_changed(etype, obj)
+        elif gr == ("apiregistration.k8s.io", "apiservices") and self.aggregator is not None:
+            self.aggregator.apiservice_changed(etype, obj, probe=self.behaviours is not None)
 
     def _drop_custom_resources(self, crd):
         spec = crd.get("spec") or {}
@@ -153,6 +154,8 @@ class ObjectLogic(object):
                 raise errors.invalid(rt.kind, rt.group, meta["name"], causes)
             if not controller or "status" not in obj:
                 obj["status"] = crd_status(obj)
+        elif gr in (("apps", "deployments"), ("apps", "statefulsets"), ("apps", "replicasets")):
+            obj.setdefault("spec", {}).setdefault("replicas", 1)
         elif gr == ("", "services") and not controller:
             spec = obj.setdefault("spec", {})
             spec.setdefault("type", "ClusterIP")
