@@ -94,16 +94,18 @@ def fields(data):
 
 def _decode(data, schema):
     out = {}
-    for number, _wire, value in fields(data):
+    for number, wire, value in fields(data):
         if number not in schema:
             continue
+        if wire != 2:
+            raise _Malformed("field %d: expected a length-delimited value" % number)
         name, kind = schema[number]
         if kind == "s":
             out[name] = value.decode("utf-8")
         elif kind == "rs":
             out.setdefault(name, []).append(value.decode("utf-8"))
         elif kind == "map":
-            entry = {n: v.decode("utf-8") for n, _w, v in fields(value)}
+            entry = {n: v.decode("utf-8") for n, w, v in fields(value) if w == 2}
             out.setdefault(name, {})[entry.get(1, "")] = entry.get(2, "")
         else:
             out[name] = _decode(value, kind)
@@ -115,8 +117,8 @@ def decode(body):
     if not body.startswith(MAGIC):
         raise errors.bad_request("protobuf body without the k8s\\x00 prefix")
     try:
-        envelope = {n: v for n, _w, v in fields(body[len(MAGIC) :])}
-        type_meta = {n: v.decode("utf-8") for n, _w, v in fields(envelope.get(1, b""))}
+        envelope = {n: v for n, w, v in fields(body[len(MAGIC) :]) if w == 2}
+        type_meta = {n: v.decode("utf-8") for n, w, v in fields(envelope.get(1, b"")) if w == 2}
         api_version, kind = type_meta.get(1, ""), type_meta.get(2, "")
         schema = MESSAGES.get((api_version, kind))
         if schema is None:
