@@ -8,6 +8,7 @@ field-selected list of one node's pods, and the process's peak memory. Run from 
 """
 
 import argparse
+import importlib
 import json
 import os
 import resource
@@ -17,9 +18,7 @@ import time
 import urllib.parse
 import urllib.request
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from tests.standin import StandIn  # noqa: E402 - after the path set-up above
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _peak_mib():
@@ -28,9 +27,10 @@ def _peak_mib():
 
 def _get(srv, ctx, path, query):
     url = srv.url + path + ("?" + urllib.parse.urlencode(query) if query else "")
-    req = urllib.request.Request(url, headers={"Authorization": "Bearer " + srv.admin_token,
-                                               "Accept": "application/json"})
-    with urllib.request.urlopen(req, context=ctx, timeout=120) as resp:  # noqa: S310 - loopback test server
+    req = urllib.request.Request(
+        url, headers={"Authorization": "Bearer " + srv.admin_token, "Accept": "application/json"}
+    )
+    with urllib.request.urlopen(req, context=ctx, timeout=120) as resp:
         return json.loads(resp.read())
 
 
@@ -55,9 +55,12 @@ def main(argv=None):
     parser.add_argument("--page", type=int, default=500)
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args(argv)
+    if ROOT not in sys.path:
+        sys.path.insert(0, ROOT)
+    standin_class = importlib.import_module("tests.standin").StandIn
     base_mib = _peak_mib()
     started = time.monotonic()
-    srv = StandIn("scale:nodes=%d,pods=%d" % (args.nodes, args.pods))
+    srv = standin_class("scale:nodes=%d,pods=%d" % (args.nodes, args.pods))
     load_s = time.monotonic() - started
     loaded_mib = _peak_mib()
     srv.start()

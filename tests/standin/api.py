@@ -787,7 +787,7 @@ class Api(object):
     def _proxy(self, req, rt, t):
         if rt.resource != "services":
             raise errors.ApiError(405, "MethodNotAllowed", "the stand-in API server proxies only services", {})
-        name, _, port = t.name.partition(":")
+        name, _sep, port = t.name.partition(":")
         svc = self.ctx.store.raw_get("", "services", t.namespace, name)
         if svc is None:
             raise errors.not_found("", "services", name)

@@ -225,12 +225,12 @@ class Registry(object):
         return self.by_gvr.get((group, version, resource))
 
     def has_group_version(self, group, version):
-        return any(g == group and any(v == version for v, _ in vers) for g, vers in self.groups)
+        return any(g == group and any(v == version for v, _types in vers) for g, vers in self.groups)
 
     def versions(self, group):
         for g, vers in self.groups:
             if g == group:
-                return [v for v, _ in vers]
+                return [v for v, _types in vers]
         return []
 
     def is_aggregated(self, group, version):
@@ -241,7 +241,7 @@ class Registry(object):
         return bool(info and info["available"])
 
     def by_kind(self, api_version, kind):
-        group, _, version = api_version.rpartition("/")
+        group, _sep, version = api_version.rpartition("/")
         for (g, v, _r), rt in self.by_gvr.items():
             if g == group and v == version and rt.kind == kind:
                 return rt
@@ -249,7 +249,7 @@ class Registry(object):
 
     def find(self, api_version, kind_or_plural):
         """ResourceType for an apiVersion and a kind or plural name (tests' convenience)."""
-        group, _, version = api_version.rpartition("/")
+        group, _sep, version = api_version.rpartition("/")
         for (g, v, r), rt in self.by_gvr.items():
             if g == group and v == version and kind_or_plural in (r, rt.kind, rt.kind.lower(), rt.singular):
                 return rt
@@ -282,7 +282,7 @@ class Registry(object):
     def api_group(self, group):
         for g, versions in self.groups:
             if g == group:
-                vers = [{"groupVersion": "%s/%s" % (g, v), "version": v} for v, _ in versions]
+                vers = [{"groupVersion": "%s/%s" % (g, v), "version": v} for v, _types in versions]
                 return {"name": g, "versions": vers, "preferredVersion": vers[0]}
         return None
 
@@ -290,7 +290,7 @@ class Registry(object):
         return {
             "kind": "APIGroupList",
             "apiVersion": "v1",
-            "groups": [self.api_group(g) for g, _ in self.groups if g],
+            "groups": [self.api_group(g) for g, _versions in self.groups if g],
         }
 
     def resource_list(self, group, version):

@@ -104,7 +104,7 @@ class ObjectLogic(object):
         if not meta.get("name"):
             if meta.get("generateName"):
                 meta["name"] = meta["generateName"] + "".join(
-                    secrets.choice("bcdfghjklmnpqrstvwxz2456789") for _ in range(5)
+                    secrets.choice("bcdfghjklmnpqrstvwxz2456789") for _i in range(5)
                 )
             else:
                 raise errors.invalid(

@@ -261,11 +261,11 @@ SCALE_PARAMS = {"nodes": 5000, "pods": 150000, "gpu_every": 4, "namespaces": 50}
 
 def parse_scale(name):
     params = dict(SCALE_PARAMS)
-    _, _, spec = name.partition(":")
+    _prefix, _sep, spec = name.partition(":")
     if name != "scale" and not name.startswith("scale:"):
         raise ScenarioError("scenario: %r: expected scale or scale:nodes=N,pods=M" % name)
     for part in [p for p in spec.split(",") if p.strip()]:
-        key, _, value = part.partition("=")
+        key, _sep, value = part.partition("=")
         key = key.strip()
         if key not in SCALE_PARAMS:
             raise ScenarioError("scenario %s: unknown parameter %r; expected %s" % (name, key, ", ".join(SCALE_PARAMS)))

@@ -126,10 +126,10 @@ def test_fuzzed_requests_never_break_the_server(standin):
         b"1e999999",
     ]
     answered = 0
-    for _ in range(250):
+    for _i in range(250):
         path = rnd.choice(paths)
         if rnd.random() < 0.3:
-            path += "/" + "".join(rnd.choice("abc%/?&=:.-~\x00 ") for _ in range(rnd.randint(1, 20)))
+            path += "/" + "".join(rnd.choice("abc%/?&=:.-~\x00 ") for _i in range(rnd.randint(1, 20)))
         if rnd.random() < 0.3:
             path += "?" + rnd.choice(
                 [
@@ -145,7 +145,7 @@ def test_fuzzed_requests_never_break_the_server(standin):
                 ]
             )
         body = (
-            rnd.choice(bodies) if rnd.random() < 0.8 else bytes(rnd.getrandbits(8) for _ in range(rnd.randint(1, 300)))
+            rnd.choice(bodies) if rnd.random() < 0.8 else bytes(rnd.getrandbits(8) for _i in range(rnd.randint(1, 300)))
         )
         kind = rnd.random()
         if kind < 0.75:
@@ -164,7 +164,7 @@ def test_fuzzed_requests_never_break_the_server(standin):
             except (OSError, ValueError):
                 pass
         elif kind < 0.9:
-            junk = bytes(rnd.getrandbits(8) for _ in range(rnd.randint(0, 200)))
+            junk = bytes(rnd.getrandbits(8) for _i in range(rnd.randint(0, 200)))
             _send(srv, junk)
         else:
             _send(srv, b"GET /api/v1/nodes HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n")

@@ -344,7 +344,7 @@ def test_apiservice_created_through_the_api_is_probed(standin):
 def test_faults_status_retry_after_delay_drop_and_fraction(standin):
     srv = standin("empty")
     fault = srv.faults.add(method="GET", path_regex=r"^/api/v1/nodes$", status=503, times=2)
-    assert [raw(srv, "GET", "/api/v1/nodes")[0] for _ in range(3)] == [503, 503, 200]
+    assert [raw(srv, "GET", "/api/v1/nodes")[0] for _i in range(3)] == [503, 503, 200]
     assert fault.hits == 2
     srv.faults.add(path_regex=r"^/api/v1/namespaces$", status=429, retry_after=3, times=1)
     code, headers, body = raw(srv, "GET", "/api/v1/namespaces")
@@ -359,7 +359,7 @@ def test_faults_status_retry_after_delay_drop_and_fraction(standin):
     assert raw(srv, "GET", "/apis")[0] == 200
     srv.faults.clear()
     srv.faults.add(path_regex=r"^/api$", status=500, fraction=0.5)
-    codes = [raw(srv, "GET", "/api")[0] for _ in range(40)]
+    codes = [raw(srv, "GET", "/api")[0] for _i in range(40)]
     assert 5 < codes.count(500) < 35 and 5 < codes.count(200) < 35
     srv.faults.clear()
     assert raw(srv, "GET", "/api")[0] == 200

@@ -8,12 +8,12 @@ ALPHABET = "abcxyz019=!,()- ./\\\"'{}[]:\n\t\x00é"
 
 
 def _text(rnd, n=40):
-    return "".join(rnd.choice(ALPHABET) for _ in range(rnd.randint(0, n)))
+    return "".join(rnd.choice(ALPHABET) for _i in range(rnd.randint(0, n)))
 
 
 def test_parsers_answer_api_errors_only():
     rnd = random.Random(7)
-    for _ in range(3000):
+    for _i in range(3000):
         s = _text(rnd)
         for call in (
             lambda s=s: selectors.parse_labels(s),
@@ -22,7 +22,7 @@ def test_parsers_answer_api_errors_only():
                 s.encode("utf-8", "replace"),
                 rnd.choice(["application/json", "application/yaml", "application/apply-patch+yaml"]),
             ),
-            lambda: protobuf.decode(b"k8s\x00" + bytes(rnd.getrandbits(8) for _ in range(rnd.randint(0, 40)))),
+            lambda: protobuf.decode(b"k8s\x00" + bytes(rnd.getrandbits(8) for _i in range(rnd.randint(0, 40)))),
             lambda s=s: patch.json_patch(
                 {"a": [1]},
                 [
@@ -43,7 +43,7 @@ def test_parsers_answer_api_errors_only():
 
 def test_accept_headers_and_resource_paths_parse_anything():
     rnd = random.Random(11)
-    for _ in range(2000):
+    for _i in range(2000):
         header = _text(rnd, 80)
         codec.parse_accept(header)
         codec.wants(header, "Table", "meta.k8s.io")
