@@ -105,9 +105,20 @@ def parse_page(text, wanted, node_labels):
     return gpus
 
 
-def _lines(text, wanted, limit=12):
-    """The exposition lines of ``wanted`` metrics (for evidence), at most ``limit``."""
-    out = [line for line in text.splitlines() if line and not line.startswith("#") and line.split("{")[0] in wanted]
+def _lines(text, required, optional, node_filter=None, limit=12):
+    """Exposition lines for evidence: the required metrics first, then the optional ones, at most ``limit``.
+
+    ``node_filter`` (``[(label, node)]``) keeps only the series of one node on a shared page."""
+    order = {name: i for i, name in enumerate(list(required) + list(optional))}
+    out = []
+    for line in text.splitlines():
+        name = line.split("{")[0].split(" ")[0]
+        if not line or line.startswith("#") or name not in order:
+            continue
+        if node_filter and not any('%s="%s"' % pair in line for pair in node_filter):
+            continue
+        out.append((order[name], line))
+    out = [line for _i, line in sorted(out, key=lambda item: item[0])]
     return out[:limit] + (["... (%d more lines)" % (len(out) - limit)] if len(out) > limit else [])
 
 
@@ -322,7 +333,13 @@ def run(ctx, result):
                 "metrics page of node %s (%s)" % (node, "pod " + target.pod if target.pod else "through the Service"),
                 request="GET " + target.path,
                 kubectl=raw_kubectl(target.path),
-                output=_lines(target.text, wanted) or "(no %s series on the page)" % ", ".join(required),
+                output=_lines(
+                    target.text,
+                    required,
+                    optional,
+                    None if target.pod else [(label, node) for label in opts["node_labels"]],
+                )
+                or "(no %s series on the page)" % ", ".join(required),
                 ok=not node_problems,
             )
     result.details["nodes"] = nodes_detail

@@ -1,0 +1,124 @@
+"""Run the accelerator checks through ansible-playbook against a stand-in, with node-side toolkit facts
+gathered by ``nvidia_toolkit_info`` from config.toml files written for each GPU node."""
+
+import pathlib
+
+import yaml
+
+from tests.integration.playbook import run_playbook
+
+CHECKS = (
+    "accelerator_metrics",
+    "ai_service_metrics",
+    "secure_accelerator_access",
+    "driver_runtime_management",
+    "gpu_sharing",
+    "virtualized_accelerator",
+)
+GPU_NODES = ("rke2-gpu-agent-0", "rke2-gpu-agent-1")
+DATA = pathlib.Path(__file__).resolve().parent / "data"
+# The stand-in proxies Services only (405 for pods/<name>:<port>/proxy), so accelerator_metrics reads the
+# exporter Service's page, which the scenario declares with the series of both exporters.
+STANDIN_SCRAPE = {"scrape": "service"}
+SERVICE_PAGE = "gpu-operator/nvidia-dcgm-exporter:gpu-metrics/metrics"
+TARGETS_PAGE = "monitoring/prometheus-operated:web/api/v1/targets"
+
+# config.toml as the GPU Operator's toolkit container writes it with the seed's settings
+TOOLKIT_TOML = """accept-nvidia-visible-devices-as-volume-mounts = {volume_mounts}
+accept-nvidia-visible-devices-envvar-when-unprivileged = {envvar}
+disable-require = false
+supported-driver-capabilities = "compat32,compute,display,graphics,ngx,utility,video"
+swarm-resource = "DOCKER_RESOURCE_GPU"
+
+[nvidia-container-cli]
+  environment = []
+  ldconfig = "@/run/nvidia/driver/sbin/ldconfig"
+  load-kmods = true
+  path = "/usr/local/nvidia/toolkit/nvidia-container-cli"
+  root = "/run/nvidia/driver"
+
+[nvidia-container-runtime]
+  log-level = "info"
+  mode = "auto"
+  runtimes = ["docker-runc", "runc", "crun"]
+
+  [nvidia-container-runtime.modes]
+
+    [nvidia-container-runtime.modes.cdi]
+      annotation-prefixes = ["cdi.k8s.io/"]
+      default-kind = "nvidia.com/gpu"
+      spec-dirs = ["/etc/cdi", "/var/run/cdi"]
+
+[nvidia-container-runtime-hook]
+  path = "/usr/local/nvidia/toolkit/nvidia-container-runtime-hook"
+  skip-mode-detection = true
+
+[nvidia-ctk]
+  path = "/usr/local/nvidia/toolkit/nvidia-ctk"
+"""
+
+
+def toolkit_files(folder, overrides=None):
+    """One config.toml per GPU node under ``folder``; ``overrides`` maps a node to its file text
+    (or None: no file). Returns ``{node: path}``."""
+    paths = {}
+    for node in GPU_NODES:
+        path = pathlib.Path(folder) / node / "config.toml"
+        text = (overrides or {}).get(node, TOOLKIT_TOML.format(volume_mounts="true", envvar="false"))
+        if text is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        paths[node] = str(path)
+    return paths
+
+
+def load_override(name):
+    return yaml.safe_load((DATA / name).read_text())
+
+
+def check_tasks(name, srv, toolkit_paths=None, requirements=CHECKS, **options):
+    """Tasks for one scenario: ``nvidia_toolkit_info`` for each node file (errors kept, as
+    ``ignore_errors`` does), then ``conformance_check`` task ``name`` on ``srv`` with their results as
+    ``toolkit_configs``."""
+    tasks, configs = [], {}
+    for i, (node, path) in enumerate(sorted((toolkit_paths or {}).items())):
+        var = "toolkit_%s_%d" % (name.replace("-", "_").replace(" ", "_"), i)
+        tasks.append(
+            {
+                "name": "%s: toolkit %s" % (name, node),
+                "ai_conformance.rke2.nvidia_toolkit_info": {"path": path},
+                "register": var,
+                "ignore_errors": True,
+            }
+        )
+        configs[node] = "{{ %s }}" % var
+    args = {"kubeconfig": srv.kubeconfig, "requirements": list(requirements)}
+    args["accelerator_metrics"] = dict(STANDIN_SCRAPE, **options.pop("accelerator_metrics", {}))
+    if configs:
+        args["secure_accelerator_access"] = dict(options.pop("secure_accelerator_access", {}), toolkit_configs=configs)
+    args.update(options)
+    tasks.append({"name": name, "ai_conformance.rke2.conformance_check": args})
+    return tasks
+
+
+def run_scenarios(scenarios, check_mode=False):
+    """One ansible-playbook run for several ``{name: dict(srv=..., toolkit_paths=..., requirements=..., ...)}``.
+
+    Returns ``({name: {requirement id: result}}, run)``."""
+    tasks = []
+    for name, spec in scenarios.items():
+        tasks.extend(check_tasks(name, **spec))
+    run = run_playbook([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}], check=check_mode)
+    assert "Traceback" not in run.stdout + run.stderr, run.stdout[-3000:] + run.stderr[-3000:]
+    out = {}
+    for name in scenarios:
+        task = run.task(name)
+        assert not task.get("failed"), task
+        out[name] = {r["id"]: r for r in task["results"]}
+    return out, run
+
+
+def evidence(result, description_start):
+    found = [e for e in result["evidence"] if (e["description"] or "").startswith(description_start)]
+    assert found, "no evidence %r in %s" % (description_start, [e["description"] for e in result["evidence"]])
+    return found[0]
