@@ -76,20 +76,22 @@ def test_rke2_like_cluster_passes_both(aggregated):
 
 
 def test_dra_group_absent_fails(aggregated):
-    results, _ = run(discovery_docs.cluster(dra_versions=()), aggregated=aggregated, requirements=["dra_support"])
+    results, _outcome = run(
+        discovery_docs.cluster(dra_versions=()), aggregated=aggregated, requirements=["dra_support"]
+    )
     assert results["dra_support"]["status"] == "failed"
     assert "resource.k8s.io is not served" in results["dra_support"]["summary"]
 
 
 def test_dra_missing_resource_is_named(aggregated):
     groups = discovery_docs.cluster(dra_versions=("v1",), drop=[("resource.k8s.io/v1", "resourceclaimtemplates")])
-    results, _ = run(groups, aggregated=aggregated, requirements=["dra_support"])
+    results, _outcome = run(groups, aggregated=aggregated, requirements=["dra_support"])
     assert results["dra_support"]["status"] == "failed"
     assert "missing resourceclaimtemplates" in results["dra_support"]["summary"]
 
 
 def test_dra_beta_only_is_partial(aggregated):
-    results, _ = run(
+    results, _outcome = run(
         discovery_docs.cluster(dra_versions=("v1beta2",)), aggregated=aggregated, requirements=["dra_support"]
     )
     assert results["dra_support"]["status"] == "partial"
@@ -102,26 +104,28 @@ def test_dra_wrong_scope_fails():
     for res in groups["resource.k8s.io"][0]["resources"]:
         if res["name"] == "deviceclasses":
             res["namespaced"] = True
-    results, _ = run(groups, requirements=["dra_support"])
+    results, _outcome = run(groups, requirements=["dra_support"])
     assert results["dra_support"]["status"] == "failed"
     assert "deviceclasses is Namespaced, expected Cluster" in results["dra_support"]["summary"]
 
 
 def test_gateway_api_absent_fails(aggregated):
-    results, _ = run(discovery_docs.cluster(gateway_release=None), aggregated=aggregated, requirements=["ai_inference"])
+    results, _outcome = run(
+        discovery_docs.cluster(gateway_release=None), aggregated=aggregated, requirements=["ai_inference"]
+    )
     assert results["ai_inference"]["status"] == "failed"
     assert "gatewayclasses (at v1)" in results["ai_inference"]["summary"]
 
 
 def test_gateway_resource_missing_is_named():
     groups = discovery_docs.cluster(drop=[("gateway.networking.k8s.io/v1", "grpcroutes")])
-    results, _ = run(groups, [gateway_class("traefik")], requirements=["ai_inference"])
+    results, _outcome = run(groups, [gateway_class("traefik")], requirements=["ai_inference"])
     assert results["ai_inference"]["status"] == "failed"
     assert "grpcroutes (at v1)" in results["ai_inference"]["summary"]
 
 
 def test_referencegrant_v1beta1_only_release_is_accepted():
-    results, _ = run(
+    results, _outcome = run(
         discovery_docs.cluster(gateway_release="v1.3.0"), [gateway_class("traefik")], requirements=["ai_inference"]
     )
     assert results["ai_inference"]["status"] == "passed"
@@ -133,7 +137,7 @@ def test_referencegrant_missing_everywhere_fails():
     groups = discovery_docs.cluster(
         gateway_release="v1.3.0", drop=[("gateway.networking.k8s.io/v1beta1", "referencegrants")]
     )
-    results, _ = run(groups, [gateway_class("traefik")], requirements=["ai_inference"])
+    results, _outcome = run(groups, [gateway_class("traefik")], requirements=["ai_inference"])
     assert results["ai_inference"]["status"] == "failed"
     assert "referencegrants (at v1 or v1beta1)" in results["ai_inference"]["summary"]
 
@@ -142,20 +146,20 @@ def test_class_waiting_for_controller_fails_with_its_reason():
     pending = gateway_class(
         "traefik", status="Unknown", reason="Pending", message="Waiting for controller", observed=None
     )
-    results, _ = run(discovery_docs.cluster(), [pending], requirements=["ai_inference"])
+    results, _outcome = run(discovery_docs.cluster(), [pending], requirements=["ai_inference"])
     assert results["ai_inference"]["status"] == "failed"
     assert "Accepted=Unknown, reason Pending: Waiting for controller" in results["ai_inference"]["summary"]
 
 
 def test_no_gateway_class_fails():
-    results, _ = run(discovery_docs.cluster(), [], requirements=["ai_inference"])
+    results, _outcome = run(discovery_docs.cluster(), [], requirements=["ai_inference"])
     assert results["ai_inference"]["status"] == "failed"
     assert "no GatewayClass exists" in results["ai_inference"]["summary"]
 
 
 def test_named_class_must_exist_and_be_accepted():
     other = gateway_class("nginx", controller="k8s.io/nginx")
-    results, _ = run(
+    results, _outcome = run(
         discovery_docs.cluster(),
         [other],
         requirements=["ai_inference"],
@@ -165,7 +169,7 @@ def test_named_class_must_exist_and_be_accepted():
     assert "GatewayClass 'traefik' does not exist (found: nginx)" in results["ai_inference"]["summary"]
 
     rejected = gateway_class("traefik", status="False", reason="InvalidParameters", message="bad params")
-    results, _ = run(
+    results, _outcome = run(
         discovery_docs.cluster(),
         [rejected, other],
         requirements=["ai_inference"],
@@ -174,7 +178,7 @@ def test_named_class_must_exist_and_be_accepted():
     assert results["ai_inference"]["status"] == "failed"
     assert "InvalidParameters" in results["ai_inference"]["summary"]
 
-    results, _ = run(
+    results, _outcome = run(
         discovery_docs.cluster(),
         [gateway_class("traefik"), other],
         requirements=["ai_inference"],

@@ -28,7 +28,7 @@ def test_traefik_pods_ready_passes_and_are_found_with_the_chart_labels():
 
 def test_traefik_without_pods_fails():
     # a pod of another app in kube-system does not count
-    result, _ = world(pod("kube-system", "coredns-1", {"k8s-app": "kube-dns"})).run("ai_inference")
+    result, _client = world(pod("kube-system", "coredns-1", {"k8s-app": "kube-dns"})).run("ai_inference")
     assert result["status"] == "failed"
     assert "GatewayClass traefik is accepted by traefik.io/gateway-controller" in result["summary"]
     assert (
@@ -38,21 +38,21 @@ def test_traefik_without_pods_fails():
 
 
 def test_traefik_pods_not_ready_fail():
-    result, _ = world(pod("kube-system", "rke2-traefik-abcde", TRAEFIK, ready=False)).run("ai_inference")
+    result, _client = world(pod("kube-system", "rke2-traefik-abcde", TRAEFIK, ready=False)).run("ai_inference")
     assert result["status"] == "failed"
     assert "none of its 1 pod(s) is ready: rke2-traefik-abcde (Running, Ready=False" in result["summary"]
 
 
 def test_some_traefik_pods_not_ready_is_partial():
     pods = [pod("kube-system", "rke2-traefik-a", TRAEFIK), pod("kube-system", "rke2-traefik-b", TRAEFIK, ready=False)]
-    result, _ = world(*pods).run("ai_inference")
+    result, _client = world(*pods).run("ai_inference")
     assert result["status"] == "partial"
     assert "its implementation Traefik is degraded: 1/2 pods ready; not ready: rke2-traefik-b" in result["summary"]
 
 
 def test_finished_pods_are_ignored():
     pods = [pod("kube-system", "rke2-traefik-a", TRAEFIK), pod("kube-system", "old", TRAEFIK, phase="Failed")]
-    result, _ = world(*pods).run("ai_inference")
+    result, _client = world(*pods).run("ai_inference")
     assert result["status"] == "passed", result["summary"]
     assert "1/1 pods ready" in result["summary"]
 
@@ -77,13 +77,13 @@ def test_implementation_pods_can_be_named_for_any_controller():
         }
     }
     w = world(pod("envoy-gateway-system", "envoy-gateway-1", {"control-plane": "envoy-gateway"}), classes=classes)
-    result, _ = w.run("ai_inference", options=options)
+    result, _client = w.run("ai_inference", options=options)
     assert result["status"] == "passed", result["summary"]
     assert (
         "its implementation gateway.envoyproxy.io/gatewayclass-controller is running: 1/1 pods ready"
         in (result["summary"])
     )
-    result, _ = world(classes=classes).run("ai_inference", options=options)
+    result, _client = world(classes=classes).run("ai_inference", options=options)
     assert result["status"] == "failed"
     assert "no pod matches control-plane=envoy-gateway in namespace envoy-gateway-system" in result["summary"]
 
@@ -96,7 +96,7 @@ def test_traefik_elsewhere_with_overridden_namespace_and_selector():
             "implementation_selector": "app.kubernetes.io/name=traefik",
         }
     }
-    result, _ = world(pod("traefik", "traefik-1", labels)).run("ai_inference", options=options)
+    result, _client = world(pod("traefik", "traefik-1", labels)).run("ai_inference", options=options)
     assert result["status"] == "passed", result["summary"]
     assert "its implementation Traefik is running" in result["summary"]
 

@@ -114,7 +114,7 @@ def test_declaration_gives_not_applicable_with_the_justification_and_reads_nothi
 
 
 def test_blank_declaration_is_not_a_declaration():
-    result, _ = World().run("cluster_autoscaling", options={"cluster_autoscaling": {"not_provided": "   "}})
+    result, _client = World().run("cluster_autoscaling", options={"cluster_autoscaling": {"not_provided": "   "}})
     assert result["status"] == "failed"
 
 
@@ -131,7 +131,7 @@ def test_no_autoscaler_and_no_declaration_fails_naming_both_options():
 
 def test_status_configmap_without_matching_deployment_hints_at_the_selector():
     world = World().add(configmap("kube-system", "cluster-autoscaler-status", {"status": status_yaml()}))
-    result, _ = world.run("cluster_autoscaling")
+    result, _client = world.run("cluster_autoscaling")
     assert result["status"] == "failed"
     assert "probably runs with other labels: set cluster_autoscaling.label_selector" in result["summary"]
 
@@ -153,7 +153,7 @@ def test_ready_autoscaler_with_a_gpu_group_passes(status):
 
 
 def test_autoscaler_not_ready_fails():
-    result, _ = autoscaler_world(ready=0).run("cluster_autoscaling")
+    result, _client = autoscaler_world(ready=0).run("cluster_autoscaling")
     assert result["status"] == "failed"
     assert "the autoscaler Deployment is not ready (%s: 0/1 ready)" % DEPLOYMENT in result["summary"]
 
@@ -161,26 +161,28 @@ def test_autoscaler_not_ready_fails():
 def test_missing_status_configmap_fails():
     world = autoscaler_world()
     world.remove("ConfigMap", "cluster-autoscaler-status", "kube-system")
-    result, _ = world.run("cluster_autoscaling")
+    result, _client = world.run("cluster_autoscaling")
     assert result["status"] == "failed"
     assert "the status ConfigMap kube-system/cluster-autoscaler-status does not exist" in result["summary"]
 
 
 def test_initializing_autoscaler_fails():
-    result, _ = autoscaler_world(status=status_yaml(autoscaler="Initializing")).run("cluster_autoscaling")
+    result, _client = autoscaler_world(status=status_yaml(autoscaler="Initializing")).run("cluster_autoscaling")
     assert result["status"] == "failed"
     assert "the autoscaler reports status Initializing, not Running" in result["summary"]
 
 
 def test_no_gpu_group_fails_naming_the_groups():
-    result, _ = autoscaler_world(status=status_yaml(groups=[("rke2-cpu-vmss", 1, 5, 2)])).run("cluster_autoscaling")
+    result, _client = autoscaler_world(status=status_yaml(groups=[("rke2-cpu-vmss", 1, 5, 2)])).run(
+        "cluster_autoscaling"
+    )
     assert result["status"] == "failed"
     assert "none of the node groups rke2-cpu-vmss carries accelerators" in result["summary"]
     assert "kubernetes.azure.com/accelerator / nvidia.com/gpu.present" in result["summary"]
 
 
 def test_no_node_groups_fails():
-    result, _ = autoscaler_world(status=status_yaml(groups=[])).run("cluster_autoscaling")
+    result, _client = autoscaler_world(status=status_yaml(groups=[])).run("cluster_autoscaling")
     assert result["status"] == "failed"
     assert "the autoscaler manages no node groups" in result["summary"]
 
@@ -190,13 +192,15 @@ def test_nodes_without_provider_id_fail():
     for obj in world.objects:
         if obj["kind"] == "Node":
             obj["spec"].pop("providerID")
-    result, _ = world.run("cluster_autoscaling")
+    result, _client = world.run("cluster_autoscaling")
     assert result["status"] == "failed"
     assert "no node has a cloud providerID" in result["summary"]
 
 
 def test_gpu_group_that_cannot_scale_fails():
-    result, _ = autoscaler_world(status=status_yaml(groups=[("rke2-gpu-vmss", 1, 1, 1)])).run("cluster_autoscaling")
+    result, _client = autoscaler_world(status=status_yaml(groups=[("rke2-gpu-vmss", 1, 1, 1)])).run(
+        "cluster_autoscaling"
+    )
     assert result["status"] == "failed"
     assert "no accelerator node group can scale: rke2-gpu-vmss has min 1 and max 1" in result["summary"]
 
@@ -205,11 +209,11 @@ def test_scale_from_zero_group_is_partial_until_declared():
     groups = [("rke2-cpu-vmss", 1, 5, 2), ("rke2-gpu-vmss", 0, 3, 0)]
     world = autoscaler_world(status=status_yaml(groups=groups))
     world.remove("Node", "agent-gpu-0")
-    result, _ = world.run("cluster_autoscaling")
+    result, _client = world.run("cluster_autoscaling")
     assert result["status"] == "partial"
     assert "rke2-gpu-vmss have no nodes now" in result["summary"]
     options = {"cluster_autoscaling": {"accelerator_node_groups": ["rke2-gpu-vmss"]}}
-    result, _ = world.run("cluster_autoscaling", options=options)
+    result, _client = world.run("cluster_autoscaling", options=options)
     assert result["status"] == "passed", result["summary"]
     assert "rke2-gpu-vmss (min 0, max 3)" in result["summary"]
 
@@ -228,7 +232,7 @@ def test_node_group_label_maps_nodes_without_a_scale_set_id():
         )
     )
     options = {"cluster_autoscaling": {"namespace": "autoscaler", "label_selector": "app=cluster-autoscaler"}}
-    result, _ = world.run("cluster_autoscaling", options=options)
+    result, _client = world.run("cluster_autoscaling", options=options)
     assert result["status"] == "passed", result["summary"]
     assert "gpu-pool (min 1, max 4, capacity nvidia.com/gpu=4)" in result["summary"]
 

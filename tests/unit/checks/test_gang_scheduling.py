@@ -64,7 +64,7 @@ def test_volcano_scheduler_not_ready_fails_and_names_it():
     world = volcano_world()
     world.remove("Deployment", "volcano-scheduler", "volcano-system")
     world.add(deployment("volcano-system", "volcano-scheduler", replicas=1, ready=0))
-    result, _ = world.run("gang_scheduling")
+    result, _client = world.run("gang_scheduling")
     assert result["status"] == "failed"
     assert "Volcano is installed but not healthy" in result["summary"]
     assert "Deployment volcano-system/volcano-scheduler is not ready (0/1 ready)" in result["summary"]
@@ -74,7 +74,7 @@ def test_volcano_scheduler_not_ready_fails_and_names_it():
 def test_volcano_deployment_missing_fails():
     world = volcano_world()
     world.remove("Deployment", "volcano-admission", "volcano-system")
-    result, _ = world.run("gang_scheduling")
+    result, _client = world.run("gang_scheduling")
     assert result["status"] == "failed"
     assert "Deployment volcano-system/volcano-admission is missing" in result["summary"]
 
@@ -83,7 +83,7 @@ def test_volcano_crd_not_established_fails():
     world = volcano_world()
     world.remove("CustomResourceDefinition", "queues.scheduling.volcano.sh")
     world.add(crd("queues.scheduling.volcano.sh", established=False))
-    result, _ = world.run("gang_scheduling")
+    result, _client = world.run("gang_scheduling")
     assert result["status"] == "failed"
     assert "CRD queues.scheduling.volcano.sh is not established (Established=False (Installing" in result["summary"]
 
@@ -91,7 +91,7 @@ def test_volcano_crd_not_established_fails():
 def test_volcano_crd_missing_fails():
     world = volcano_world()
     world.remove("CustomResourceDefinition", "jobs.batch.volcano.sh")
-    result, _ = world.run("gang_scheduling")
+    result, _client = world.run("gang_scheduling")
     assert result["status"] == "failed"
     assert "CRD jobs.batch.volcano.sh is missing" in result["summary"]
 
@@ -111,7 +111,7 @@ def test_kueue_is_recognised_and_reported():
     world = World(extra_groups=KUEUE_GROUPS)
     world.add(*[crd(n) for n in KUEUE_CRDS])
     world.add(deployment("kueue-system", "kueue-controller-manager"))
-    result, _ = world.run("gang_scheduling")
+    result, _client = world.run("gang_scheduling")
     assert result["status"] == "passed", result["summary"]
     assert result["summary"].startswith("Kueue is installed and running")
     assert result["details"]["found"] == ["kueue"]
@@ -126,11 +126,11 @@ def test_coscheduling_with_overridden_namespace_and_deployments():
     world = World(extra_groups=groups)
     world.add(crd("podgroups.scheduling.x-k8s.io"), deployment("sched", "my-scheduler"))
     options = {"gang_scheduling": {"coscheduling_namespace": "sched", "coscheduling_deployments": ["my-scheduler"]}}
-    result, _ = world.run("gang_scheduling", options=options)
+    result, _client = world.run("gang_scheduling", options=options)
     assert result["status"] == "passed", result["summary"]
     assert "scheduler-plugins coscheduling is installed and running" in result["summary"]
     assert "my-scheduler ready in sched" in result["summary"]
-    result, _ = world.run("gang_scheduling")  # defaults: scheduler-plugins namespace is empty
+    result, _client = world.run("gang_scheduling")  # defaults: scheduler-plugins namespace is empty
     assert result["status"] == "failed"
     assert "Deployment scheduler-plugins/scheduler-plugins-scheduler is missing" in result["summary"]
 
@@ -139,7 +139,7 @@ def test_one_healthy_scheduler_passes_and_mentions_a_broken_one():
     world = volcano_world(**KUEUE_GROUPS)
     world.add(*[crd(n) for n in KUEUE_CRDS])
     world.add(deployment("kueue-system", "kueue-controller-manager", ready=0))
-    result, _ = world.run("gang_scheduling")
+    result, _client = world.run("gang_scheduling")
     assert result["status"] == "passed"
     assert result["summary"].startswith("Volcano is installed and running")
     assert (
@@ -150,7 +150,7 @@ def test_one_healthy_scheduler_passes_and_mentions_a_broken_one():
 
 def test_required_scheduler_is_checked_even_when_not_served():
     world = volcano_world()
-    result, _ = world.run("gang_scheduling", options={"gang_scheduling": {"scheduler": "kueue"}})
+    result, _client = world.run("gang_scheduling", options={"gang_scheduling": {"scheduler": "kueue"}})
     assert result["status"] == "failed"
     assert "CRD clusterqueues.kueue.x-k8s.io is missing" in result["summary"]
     assert "Deployment kueue-system/kueue-controller-manager is missing" in result["summary"]

@@ -122,7 +122,7 @@ def test_autoscaling_v2_not_served_fails():
     groups["autoscaling"] = [discovery_docs.builtin("autoscaling", "v1")]
     world = seed_world()
     world.groups = groups
-    result, _ = world.run("pod_autoscaling")
+    result, _client = world.run("pod_autoscaling")
     assert result["status"] == "failed"
     assert "autoscaling/v2 HorizontalPodAutoscaler is not served" in result["summary"]
 
@@ -146,7 +146,7 @@ def test_apiservice_unavailable_fails_with_its_reason():
             "failing or missing response from https://10.43.0.12:443/apis/custom.metrics.k8s.io/v1beta1",
         )
     )
-    result, _ = world.run("pod_autoscaling")
+    result, _client = world.run("pod_autoscaling")
     assert result["status"] == "failed"
     assert (
         "the APIService v1beta1.custom.metrics.k8s.io (service monitoring/prometheus-adapter) is not available: "
@@ -157,7 +157,7 @@ def test_apiservice_unavailable_fails_with_its_reason():
 def test_metric_not_exposed_fails():
     world = seed_world()
     del world.routes[METRIC_PATH]
-    result, _ = world.run("pod_autoscaling")
+    result, _client = world.run("pod_autoscaling")
     assert result["status"] == "failed"
     assert "the custom metric gpu_utilization of Namespace suse-private-ai cannot be read (404" in result["summary"]
 
@@ -165,7 +165,7 @@ def test_metric_not_exposed_fails():
 def test_metric_without_values_fails():
     world = seed_world()
     world.routes[METRIC_PATH] = dict(metric_values(), items=[])
-    result, _ = world.run("pod_autoscaling")
+    result, _client = world.run("pod_autoscaling")
     assert result["status"] == "failed"
     assert "answered with no values" in result["summary"]
 
@@ -179,7 +179,7 @@ def test_metric_read_failing_with_503_is_an_error_not_a_verdict():
         503,
         "ServiceUnavailable",
     )
-    result, _ = world.run("pod_autoscaling")
+    result, _client = world.run("pod_autoscaling")
     assert result["status"] == "error"
     assert "503" in result["summary"]
 
@@ -188,7 +188,7 @@ def test_hpa_not_scaling_active_fails_with_the_reason():
     world = seed_world()
     world.remove("HorizontalPodAutoscaler", "ollama-hpa", NS)
     world.add(hpa(active="False", active_reason="FailedGetObjectMetric"))
-    result, _ = world.run("pod_autoscaling")
+    result, _client = world.run("pod_autoscaling")
     assert result["status"] == "failed"
     assert (
         "HPA suse-private-ai/ollama-hpa on Deployment/ollama (requests nvidia.com/gpu) has ScalingActive=False: "
@@ -200,7 +200,7 @@ def test_hpa_unable_to_scale_fails():
     world = seed_world()
     world.remove("HorizontalPodAutoscaler", "ollama-hpa", NS)
     world.add(hpa(able="False"))
-    result, _ = world.run("pod_autoscaling")
+    result, _client = world.run("pod_autoscaling")
     assert result["status"] == "failed"
     assert "has AbleToScale=False" in result["summary"]
 
@@ -209,7 +209,7 @@ def test_hpa_on_cpu_workload_only_is_partial():
     world = World()
     world.add(apiservice(), deployment(NS, "web"), hpa(name="web-hpa", target="web", active="False"))
     world.routes[METRIC_PATH] = metric_values()
-    result, _ = world.run("pod_autoscaling")
+    result, _client = world.run("pod_autoscaling")
     # a broken HPA on a CPU workload is not the requirement's business
     assert result["status"] == "partial", result["summary"]
     assert (
@@ -249,6 +249,6 @@ def test_other_metric_option_is_read():
     path = "/apis/custom.metrics.k8s.io/v1beta1/namespaces/suse-private-ai/pods/*/vllm_queue"
     world.routes[path] = dict(metric_values("1500m"), items=[dict(metric_values()["items"][0], value="1500m")])
     options = {"pod_autoscaling": {"metric": "vllm_queue", "metric_object": "pods/*"}}
-    result, _ = world.run("pod_autoscaling", options=options)
+    result, _client = world.run("pod_autoscaling", options=options)
     assert result["status"] == "passed", result["summary"]
     assert "= 1.5 (at" in result["summary"]

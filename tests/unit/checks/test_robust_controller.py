@@ -94,7 +94,7 @@ def test_kubeflow_training_operator_passes():
 def test_webhook_service_without_endpoints_fails():
     world = kubeflow_world()
     world.remove("EndpointSlice", "training-operator-abcde", "kubeflow")
-    result, _ = world.run("robust_controller")
+    result, _client = world.run("robust_controller")
     assert result["status"] == "failed"
     assert (
         "webhook validator.tfjob.training-operator.kubeflow.org (validator.training-operator.kubeflow.org) calls "
@@ -106,7 +106,7 @@ def test_webhook_service_with_only_unready_endpoints_fails():
     world = kubeflow_world()
     world.remove("EndpointSlice", "training-operator-abcde", "kubeflow")
     world.add(endpoint_slice("kubeflow", "training-operator", ready=(False,)))
-    result, _ = world.run("robust_controller")
+    result, _client = world.run("robust_controller")
     assert result["status"] == "failed"
     assert "which has no ready endpoints" in result["summary"]
 
@@ -114,7 +114,7 @@ def test_webhook_service_with_only_unready_endpoints_fails():
 def test_missing_webhook_configuration_fails():
     world = kubeflow_world()
     world.remove("ValidatingWebhookConfiguration", "validator.training-operator.kubeflow.org")
-    result, _ = world.run("robust_controller")
+    result, _client = world.run("robust_controller")
     assert result["status"] == "failed"
     assert "no ValidatingWebhookConfiguration has a webhook for kubeflow.org resources" in result["summary"]
 
@@ -123,7 +123,7 @@ def test_controller_pod_not_ready_fails():
     world = kubeflow_world()
     world.remove("Pod", "training-operator-f7d4b59f6-vdnh9", "kubeflow")
     world.add(pod("kubeflow", "training-operator-f7d4b59f6-vdnh9", OPERATOR_LABELS, ready=False))
-    result, _ = world.run("robust_controller")
+    result, _client = world.run("robust_controller")
     assert result["status"] == "failed"
     assert "no controller pod is ready: training-operator-f7d4b59f6-vdnh9 (Running, Ready=False" in result["summary"]
 
@@ -131,7 +131,7 @@ def test_controller_pod_not_ready_fails():
 def test_one_of_two_controller_pods_not_ready_is_partial():
     world = kubeflow_world()
     world.add(pod("kubeflow", "training-operator-f7d4b59f6-xxxxx", OPERATOR_LABELS, ready=False, phase="Pending"))
-    result, _ = world.run("robust_controller")
+    result, _client = world.run("robust_controller")
     assert result["status"] == "partial"
     assert (
         "Kubeflow training operator runs degraded: controller pods not ready: training-operator-f7d4b59f6-xxxxx"
@@ -142,7 +142,7 @@ def test_one_of_two_controller_pods_not_ready_is_partial():
 def test_no_controller_pods_fails():
     world = kubeflow_world()
     world.remove("Pod", "training-operator-f7d4b59f6-vdnh9", "kubeflow")
-    result, _ = world.run("robust_controller")
+    result, _client = world.run("robust_controller")
     assert result["status"] == "failed"
     assert "no controller pod matches control-plane=kubeflow-training-operator in kubeflow" in result["summary"]
 
@@ -151,13 +151,13 @@ def test_crd_not_established_fails():
     world = kubeflow_world()
     world.remove("CustomResourceDefinition", "pytorchjobs.kubeflow.org")
     world.add(crd("pytorchjobs.kubeflow.org", established=False))
-    result, _ = world.run("robust_controller")
+    result, _client = world.run("robust_controller")
     assert result["status"] == "failed"
     assert "CRD pytorchjobs.kubeflow.org is not established" in result["summary"]
 
 
 def test_no_operator_fails_naming_what_was_looked_for():
-    result, _ = World().run("robust_controller")
+    result, _client = World().run("robust_controller")
     assert result["status"] == "failed"
     assert result["summary"].startswith("no AI operator found: none of kubeflow.org (Kubeflow training operator)")
     assert "ray.io (KubeRay)" in result["summary"]
@@ -187,7 +187,7 @@ def test_overridden_namespace_and_selector():
     options = {
         "robust_controller": {"training_operator_namespace": "ml", "training_operator_pod_selector": "app=trainer"}
     }
-    result, _ = world.run("robust_controller", options=options)
+    result, _client = world.run("robust_controller", options=options)
     assert result["status"] == "passed", result["summary"]
 
 
@@ -223,6 +223,6 @@ def test_kubeflow_trainer_installed_by_its_helm_chart_passes():
     for webhook in hook["webhooks"]:
         webhook["rules"][0]["apiGroups"] = ["trainer.kubeflow.org"]
     world.add(hook, endpoint_slice("kubeflow-system", "kubeflow-trainer-controller-manager"))
-    result, _ = world.run("robust_controller")
+    result, _client = world.run("robust_controller")
     assert result["status"] == "passed", result["summary"]
     assert result["summary"].startswith("Kubeflow Trainer runs")

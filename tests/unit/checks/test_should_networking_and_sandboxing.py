@@ -62,14 +62,14 @@ def inference_pool(name, accepted=None, group_version="inference.networking.k8s.
 
 
 def test_inference_extension_absent_is_not_detected():
-    result, _ = World().run("advanced_inference_ingress")
+    result, _client = World().run("advanced_inference_ingress")
     skipped_not_detected(result)
     assert "inference.networking.k8s.io or inference.networking.x-k8s.io" in result["summary"]
 
 
 def test_accepted_inference_pool_passes():
     world = World(extra_groups=GAIE_V1).add(inference_pool("vllm-llama", accepted="True"))
-    result, _ = world.run("advanced_inference_ingress")
+    result, _client = world.run("advanced_inference_ingress")
     assert result["status"] == "passed", result["summary"]
     assert "llm/vllm-llama by Gateway inference-gateway" in result["summary"]
 
@@ -78,20 +78,20 @@ def test_alpha_api_with_singular_parent_status_passes():
     pool = inference_pool(
         "vllm", accepted="True", group_version="inference.networking.x-k8s.io/v1alpha2", field="parent"
     )
-    result, _ = World(extra_groups=GAIE_ALPHA).add(pool).run("advanced_inference_ingress")
+    result, _client = World(extra_groups=GAIE_ALPHA).add(pool).run("advanced_inference_ingress")
     assert result["status"] == "passed", result["summary"]
     assert "inference.networking.x-k8s.io/v1alpha2" in result["summary"]
 
 
 def test_served_without_pools_is_partial():
-    result, _ = World(extra_groups=GAIE_V1).run("advanced_inference_ingress")
+    result, _client = World(extra_groups=GAIE_V1).run("advanced_inference_ingress")
     assert result["status"] == "partial"
     assert "no InferencePool exists" in result["summary"]
 
 
 def test_pool_not_accepted_is_partial():
     world = World(extra_groups=GAIE_V1).add(inference_pool("vllm-llama", accepted="False"))
-    result, _ = world.run("advanced_inference_ingress")
+    result, _client = world.run("advanced_inference_ingress")
     assert result["status"] == "partial"
     assert "no Gateway reports having accepted one" in result["summary"]
 
@@ -149,20 +149,20 @@ def test_nic_slices_without_device_class_are_not_claimable_and_not_read():
 
 
 def test_device_class_without_slices_is_partial():
-    result, _ = World().add(device_class("dranet", "dra.net")).run("high_performance_networking")
+    result, _client = World().add(device_class("dranet", "dra.net")).run("high_performance_networking")
     assert result["status"] == "partial"
     assert "DeviceClass(es) dranet select driver dra.net, but it publishes no ResourceSlice" in result["summary"]
 
 
 def test_multus_with_a_network_passes_and_notes_the_missing_dra():
-    result, _ = World(extra_groups=MULTUS).add(nad("rdma-net")).run("high_performance_networking")
+    result, _client = World(extra_groups=MULTUS).add(nad("rdma-net")).run("high_performance_networking")
     assert result["status"] == "passed", result["summary"]
     assert "Multus NetworkAttachmentDefinition(s) ai/rdma-net (macvlan)" in result["summary"]
     assert "no DRA-managed NICs (such as DRANET), which the requirement recommends" in result["summary"]
 
 
 def test_multus_without_networks_is_partial():
-    result, _ = World(extra_groups=MULTUS).run("high_performance_networking")
+    result, _client = World(extra_groups=MULTUS).run("high_performance_networking")
     assert result["status"] == "partial"
     assert "no NetworkAttachmentDefinition exists" in result["summary"]
 
@@ -183,7 +183,7 @@ def test_llm_d_prefill_and_decode_pods_pass():
 
 def test_llm_d_without_ready_decode_is_partial():
     world = World().add(role_pod("p-0", "prefill"), role_pod("d-0", "decode", ready=False))
-    result, _ = world.run("disaggregated_inference")
+    result, _client = world.run("disaggregated_inference")
     assert result["status"] == "partial"
     assert "llm-d pods in llm lack a ready decode" in result["summary"]
 
@@ -200,7 +200,7 @@ def test_dynamo_graph_with_prefill_and_decode_passes():
     dgd = custom(
         "nvidia.com/v1alpha1", "DynamoGraphDeployment", "dynamographdeployments", "disagg", "dynamo", spec, ready
     )
-    result, _ = World(extra_groups=DYNAMO).add(dgd).run("disaggregated_inference")
+    result, _client = World(extra_groups=DYNAMO).add(dgd).run("disaggregated_inference")
     assert result["status"] == "passed", result["summary"]
     assert (
         "Dynamo graph dynamo/disagg with prefill VllmPrefillWorker and decode VllmDecodeWorker (Ready=True)"
@@ -209,13 +209,13 @@ def test_dynamo_graph_with_prefill_and_decode_passes():
 
 
 def test_dynamo_installed_without_graphs_is_partial():
-    result, _ = World(extra_groups=DYNAMO).run("disaggregated_inference")
+    result, _client = World(extra_groups=DYNAMO).run("disaggregated_inference")
     assert result["status"] == "partial"
     assert "no DynamoGraphDeployment exists" in result["summary"]
 
 
 def test_leaderworkerset_alone_is_not_detected_and_said_so():
-    result, _ = World(extra_groups=LWS).run("disaggregated_inference")
+    result, _client = World(extra_groups=LWS).run("disaggregated_inference")
     skipped_not_detected(result)
     assert "LeaderWorkerSet is served" in result["summary"]
 
@@ -229,20 +229,20 @@ def runtime_class(name, handler, node_selector=None):
 
 
 def test_only_nvidia_runtime_class_is_not_detected():
-    result, _ = World().add(runtime_class("nvidia", "nvidia")).run("workload_sandboxing")
+    result, _client = World().add(runtime_class("nvidia", "nvidia")).run("workload_sandboxing")
     skipped_not_detected(result)
     assert "RuntimeClasses found: nvidia (handler nvidia)" in result["summary"]
 
 
 def test_gvisor_runtime_class_passes():
-    result, _ = World().add(runtime_class("gvisor", "runsc")).run("workload_sandboxing")
+    result, _client = World().add(runtime_class("gvisor", "runsc")).run("workload_sandboxing")
     assert result["status"] == "passed", result["summary"]
     assert "gvisor (handler runsc, gVisor)" in result["summary"]
 
 
 def test_kata_class_with_node_selector_needs_a_matching_node():
     world = World().add(runtime_class("kata", "kata-qemu", {"katacontainers.io/kata-runtime": "true"}))
-    result, _ = world.run("workload_sandboxing")
+    result, _client = world.run("workload_sandboxing")
     assert result["status"] == "partial"
     assert (
         "kata (handler kata-qemu, Kata Containers) selects nodes katacontainers.io/kata-runtime=true"
@@ -258,6 +258,6 @@ def test_kata_class_with_node_selector_needs_a_matching_node():
 def test_custom_handler_pattern():
     world = World().add(runtime_class("sandbox", "my-vm-runtime"))
     options = {"workload_sandboxing": {"handlers": ["my-vm-*"]}}
-    result, _ = world.run("workload_sandboxing", options=options)
+    result, _client = world.run("workload_sandboxing", options=options)
     assert result["status"] == "passed", result["summary"]
     assert "sandbox (handler pattern my-vm-*)" in result["summary"]
