@@ -136,12 +136,14 @@ def test_get_with_label_selector_and_chunks(kc, standin):
 
 
 def test_get_pods_prints_server_side_columns(kc, shared_standin):
-    out = ok(
-        kubectl(kc, shared_standin("rke2-gpu"), "get", "pods", "-A", "--field-selector", "spec.nodeName=rke2-server-0")
-    )
+    srv = shared_standin("rke2-gpu")
+    out = ok(kubectl(kc, srv, "get", "pods", "-A", "--field-selector", "spec.nodeName=rke2-server-0"))
     rows = table(out)
     assert rows[0] == ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"]
-    assert rows[1][:5] == ["kube-system", "rke2-traefik-6c9f8b7d5d-x7k2p", "1/1", "Running", "0"]
+    traefik = next(r for r in rows if r[1] == "rke2-traefik-6c9f8b7d5d-x7k2p")
+    assert traefik[:5] == ["kube-system", "rke2-traefik-6c9f8b7d5d-x7k2p", "1/1", "Running", "0"]
+    on_server = [p for p in srv.store.list_objects("v1", "pods") if p["spec"].get("nodeName") == "rke2-server-0"]
+    assert len(rows) - 1 == len(on_server)
 
 
 def test_wait_for_condition(kc, standin):
