@@ -1,9 +1,11 @@
-"""Just enough Kubernetes protobuf to read what kubectl sends as protobuf: the review requests.
+"""Just enough Kubernetes protobuf to read the request bodies kubectl sends as protobuf.
 
-kubectl's typed clients (``kubectl auth can-i``, ``auth whoami``) send bodies as
-``application/vnd.kubernetes.protobuf`` (and accept JSON back). This decodes the ``k8s\\x00``
-envelope and the few message types those commands use; anything else gets 415.
+kubectl's typed clients (``kubectl auth can-i``, ``auth whoami``, ``create namespace|configmap|secret|
+serviceaccount``) send bodies as ``application/vnd.kubernetes.protobuf`` (and accept JSON back).
+This decodes the ``k8s\\x00`` envelope and those message types; anything else gets 415.
 """
+
+import base64
 
 from tests.standin import errors
 
@@ -16,7 +18,9 @@ _OBJECT_META = {
     3: ("namespace", "s"),
     11: ("labels", "map"),
     12: ("annotations", "map"),
+    14: ("finalizers", "rs"),
 }
+_LOCAL_REF = {1: ("name", "s")}
 _RESOURCE_ATTRS = {
     1: ("namespace", "s"),
     2: ("verb", "s"),
@@ -35,6 +39,26 @@ _SAR_SPEC = {
     6: ("uid", "s"),
 }
 MESSAGES = {
+    # what `kubectl create namespace|configmap|secret|serviceaccount` send
+    ("v1", "Namespace"): {1: ("metadata", _OBJECT_META), 2: ("spec", {1: ("finalizers", "rs")})},
+    ("v1", "ConfigMap"): {
+        1: ("metadata", _OBJECT_META),
+        2: ("data", "map"),
+        3: ("binaryData", "bmap"),
+        4: ("immutable", "b"),
+    },
+    ("v1", "Secret"): {
+        1: ("metadata", _OBJECT_META),
+        2: ("data", "bmap"),
+        3: ("type", "s"),
+        4: ("stringData", "map"),
+        5: ("immutable", "b"),
+    },
+    ("v1", "ServiceAccount"): {
+        1: ("metadata", _OBJECT_META),
+        3: ("imagePullSecrets", [_LOCAL_REF]),
+        4: ("automountServiceAccountToken", "b"),
+    },
     ("authorization.k8s.io/v1", "SelfSubjectAccessReview"): {
         1: ("metadata", _OBJECT_META),
         2: ("spec", {1: ("resourceAttributes", _RESOURCE_ATTRS), 2: ("nonResourceAttributes", _NON_RESOURCE_ATTRS)}),
@@ -97,13 +121,24 @@ def _decode(data, schema):
     for number, wire, value in fields(data):
         if number not in schema:
             continue
+        name, kind = schema[number]
+        if kind == "b":
+            if wire != 0:
+                raise _Malformed("field %d: expected a varint" % number)
+            out[name] = bool(value)
+            continue
         if wire != 2:
             raise _Malformed("field %d: expected a length-delimited value" % number)
-        name, kind = schema[number]
         if kind == "s":
             out[name] = value.decode("utf-8")
         elif kind == "rs":
             out.setdefault(name, []).append(value.decode("utf-8"))
+        elif kind == "bmap":
+            entry = {n: v for n, w, v in fields(value) if w == 2}
+            key = entry.get(1, b"").decode("utf-8")
+            out.setdefault(name, {})[key] = base64.b64encode(entry.get(2, b"")).decode()
+        elif isinstance(kind, list):
+            out.setdefault(name, []).append(_decode(value, kind[0]))
         elif kind == "map":
             entry = {n: v.decode("utf-8") for n, w, v in fields(value) if w == 2}
             out.setdefault(name, {})[entry.get(1, "")] = entry.get(2, "")
@@ -124,7 +159,7 @@ def decode(body):
         if schema is None:
             raise errors.unsupported_media_type(
                 "application/json, application/yaml (the stand-in decodes protobuf "
-                "only for access and token reviews; got %s %s)" % (api_version, kind)
+                "only for reviews, Namespace, ConfigMap, Secret, ServiceAccount; got %s %s)" % (api_version, kind)
             )
         obj = _decode(envelope.get(2, b""), schema)
     except (_Malformed, UnicodeDecodeError) as exc:

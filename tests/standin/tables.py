@@ -282,6 +282,9 @@ def _cell(values, ctype):
     )
     if isinstance(v, (dict, list)):
         return json.dumps(v)
+    if ctype == "date" and isinstance(v, str):
+        # apiextensions-apiserver turns date columns into ages (ConvertToHumanReadableDateType)
+        return human_duration(v)
     if ctype == "integer" and isinstance(v, (int, float)):
         return int(v)
     return v

@@ -238,3 +238,20 @@ def test_crd_lifecycle_is_visible_to_kubectl(kc, standin, tmp_path):
     ok(kubectl(kc, srv, "delete", "crd", "widgets.example.com"))
     res = kubectl(kc, srv, "get", "widgets")
     assert res.returncode != 0 and "the server doesn't have a resource type" in res.stderr
+
+
+def test_kubectl_create_and_auth_bodies_sent_as_protobuf(kc, standin):
+    srv = standin("rke2-gpu")
+    ok(kubectl(kc, srv, "create", "namespace", "pb"))
+    ok(kubectl(kc, srv, "create", "configmap", "cm", "-n", "pb", "--from-literal=a=b"))
+    ok(kubectl(kc, srv, "create", "secret", "generic", "s", "-n", "pb", "--from-literal=k=v"))
+    assert srv.store.get("v1", "ConfigMap", "cm", "pb")["data"] == {"a": "b"}
+    assert srv.store.get("v1", "Secret", "s", "pb")["data"] == {"k": "dg=="}
+    posts = [r["content_type"] for r in srv.requests if r["method"] == "POST"]
+    assert posts and all(p == "application/vnd.kubernetes.protobuf" for p in posts)
+    assert "standin-admin" in ok(kubectl(kc, srv, "auth", "whoami"))
+    res = kubectl(kc, srv, "create", "deployment", "d", "-n", "pb", "--image=nginx")
+    assert res.returncode != 0 and "decodes protobuf only for" in res.stderr, "a documented gap, said plainly"
+    rows = table(ok(kubectl(kc, srv, "get", "gatewayclass")))
+    assert rows[0] == ["NAME", "CONTROLLER", "ACCEPTED", "AGE"]
+    assert rows[1][:3] == ["traefik", "traefik.io/gateway-controller", "True"] and rows[1][3].endswith("d")
