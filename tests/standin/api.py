@@ -33,6 +33,7 @@ class Request(object):
         self.user = None
         self.groups = []
         self.verb = None
+        self.peer_identity = None  # (user, groups) of a verified client certificate
 
 
 class Response(object):
@@ -92,6 +93,8 @@ class Api(object):
 
     def _handle(self, req):
         ident = self.ctx.authn.authenticate(req.headers.get("authorization"))
+        if ident is None and not req.headers.get("authorization"):
+            ident = req.peer_identity
         if ident is None:
             raise errors.unauthorized()
         req.user, req.groups = ident

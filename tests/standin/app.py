@@ -248,8 +248,15 @@ class StandIn(object):
             raise ValueError("token: user must be a non-empty string")
         return self.authn.mint(user, list(groups or []))
 
-    def write_kubeconfig(self, path, token=None, user="standin-admin"):
-        """Write a kubeconfig (mode 0600) for ``token`` (default: the super-user's) and return its path."""
+    def client_certificate(self, user, groups=()):
+        """A client certificate and key (paths) for ``user`` in ``groups``, signed by the server's CA."""
+        if not self.tls or self.ca_file is None:
+            raise RuntimeError("client_certificate: needs a started TLS server")
+        return certs.client_certificate(self.ca_file, user, list(groups), self.workdir)
+
+    def write_kubeconfig(self, path, token=None, user="standin-admin", client_cert=None):
+        """Write a kubeconfig (mode 0600) for ``token`` (default: the super-user's), or for a client
+        certificate ``client_cert=(cert_path, key_path)``, and return its path."""
         if self.url is None:
             raise RuntimeError("write_kubeconfig: start() the server first")
         cluster = {"server": self.url}
@@ -260,7 +267,7 @@ class StandIn(object):
             "apiVersion": "v1",
             "kind": "Config",
             "clusters": [{"name": "standin", "cluster": cluster}],
-            "users": [{"name": user, "user": {"token": token or self.admin_token}}],
+            "users": [{"name": user, "user": _credentials(token or self.admin_token, client_cert)}],
             "contexts": [{"name": "standin", "context": {"cluster": "standin", "user": user}}],
             "current-context": "standin",
             "preferences": {},
@@ -296,3 +303,13 @@ class StandIn(object):
             "by_verb_path": dict(collections.Counter("%s %s" % (r["method"], r["path"]) for r in reqs)),
             "by_status": dict(collections.Counter(str(r["status"]) for r in reqs)),
         }
+
+
+def _credentials(token, client_cert):
+    if client_cert:
+        data = []
+        for path in client_cert:
+            with open(path, "rb") as fh:
+                data.append(base64.b64encode(fh.read()).decode())
+        return {"client-certificate-data": data[0], "client-key-data": data[1]}
+    return {"token": token}

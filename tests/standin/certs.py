@@ -23,6 +23,9 @@ def _key_pem(key):
     )
 
 
+_CA_KEYS = {}
+
+
 def make_pki(folder):
     """Write ca.crt, server.crt and server.key into ``folder``; returns their paths."""
     now = datetime.datetime.now(datetime.timezone.utc)
@@ -67,6 +70,7 @@ def make_pki(folder):
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
+    _CA_KEYS[os.path.join(folder, "ca.crt")] = (ca, ca_key)
     paths = {
         "ca": os.path.join(folder, "ca.crt"),
         "cert": os.path.join(folder, "server.crt"),
@@ -76,3 +80,44 @@ def make_pki(folder):
     _write(paths["cert"], cert.public_bytes(serialization.Encoding.PEM), 0o644)
     _write(paths["key"], _key_pem(key))
     return paths
+
+
+def client_certificate(ca_path, user, groups, folder):
+    """Write a client certificate (CN=user, O=groups, signed by the server's CA) and its key (0600)."""
+    ca, ca_key = _CA_KEYS[ca_path]
+    now = datetime.datetime.now(datetime.timezone.utc)
+    key = ec.generate_private_key(ec.SECP256R1())
+    attrs = [x509.NameAttribute(NameOID.ORGANIZATION_NAME, g) for g in groups]
+    attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, user))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name(attrs))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=2))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    stem = os.path.join(folder, "client-%s" % "".join(c if c.isalnum() else "-" for c in user))
+    _write(stem + ".crt", cert.public_bytes(serialization.Encoding.PEM), 0o644)
+    _write(stem + ".key", _key_pem(key))
+    return stem + ".crt", stem + ".key"
+
+
+def identity_from_peer(cert):
+    """(user, groups) of a verified client certificate as ssl.getpeercert() gives it, or None."""
+    if not cert:
+        return None
+    user, groups = None, []
+    for rdn in cert.get("subject", ()):
+        for key, value in rdn:
+            if key == "commonName":
+                user = value
+            elif key == "organizationName":
+                groups.append(value)
+    if not user:
+        return None
+    return user, [*groups, "system:authenticated"]

@@ -11,7 +11,7 @@ import traceback
 import urllib.parse
 import uuid
 
-from tests.standin import api, errors
+from tests.standin import api, certs, errors
 
 MAX_BODY = 64 * 1024 * 1024
 REASONS = {
@@ -188,6 +188,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     self._send(api.error_response(exc), entry)
                     return
             req = api.Request(self.command, path, query, headers, body)
+            if isinstance(self.request, ssl.SSLSocket):
+                req.peer_identity = certs.identity_from_peer(self.request.getpeercert())
             try:
                 resp = standin.api.handle(req)
             except Exception:  # a bug in the stand-in: answer 500 like kube-apiserver, keep serving
@@ -237,5 +239,8 @@ def make_server(standin, tls_files=None):
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         ctx.load_cert_chain(tls_files["cert"], tls_files["key"])
+        # client certificates signed by the CA authenticate as CN=user, O=groups (like kube-apiserver)
+        ctx.verify_mode = ssl.CERT_OPTIONAL
+        ctx.load_verify_locations(tls_files["ca"])
         ctx.set_alpn_protocols(["http/1.1"])
     return _Server(("127.0.0.1", 0), Handler, standin, ctx)

@@ -261,3 +261,17 @@ def test_strict_field_validation_rejects_unknown_fields_of_custom_resources(stan
     res = kubectl(KUBECTL_137, srv, "apply", "--validate=false", "-f", str(manifest))
     assert res.returncode == 0
     assert "contollerName" not in srv.store.get("gateway.networking.k8s.io/v1", "GatewayClass", "typo")["spec"]
+
+
+def test_client_certificates_authenticate_as_cn_and_o(standin, tmp_path):
+    srv = standin("rke2-gpu")
+    cert = srv.client_certificate("system:admin", ["system:masters"])
+    admin = srv.write_kubeconfig(str(tmp_path / "admin"), user="admin", client_cert=cert)
+    out = kubectl(KUBECTL_137, srv, "auth", "whoami", "-o", "json", kubeconfig=admin)
+    assert '"username": "system:admin"' in out.stdout and "system:masters" in out.stdout
+    assert kubectl(KUBECTL_137, srv, "get", "nodes", kubeconfig=admin).returncode == 0
+    plain = srv.write_kubeconfig(
+        str(tmp_path / "plain"), user="p", client_cert=srv.client_certificate("someone", ["nobody"])
+    )
+    res = kubectl(KUBECTL_137, srv, "get", "nodes", kubeconfig=plain)
+    assert res.returncode != 0 and 'User "someone" cannot list resource "nodes"' in res.stderr
