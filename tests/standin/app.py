@@ -75,8 +75,7 @@ class StandIn(object):
         self._requests = collections.deque(maxlen=200000)
         self._requests_lock = threading.Lock()
         self._own_workdir = workdir is None
-        self.workdir = workdir or tempfile.mkdtemp(prefix="standin-")
-        os.chmod(self.workdir, 0o700)
+        self.workdir = workdir  # made at start(): nothing is left behind by a scenario that fails to load
         self._httpd = None
         self._thread = None
         self.url = None
@@ -206,6 +205,9 @@ class StandIn(object):
     def start(self):
         if self._httpd is not None:
             return self
+        if self.workdir is None:
+            self.workdir = tempfile.mkdtemp(prefix="standin-")
+        os.chmod(self.workdir, 0o700)
         tls_files = None
         if self.tls:
             tls_files = certs.make_pki(self.workdir)
@@ -232,8 +234,9 @@ class StandIn(object):
         self._httpd.server_close()
         self._thread.join(timeout=10)
         self._httpd = None
-        if self._own_workdir:
+        if self._own_workdir and self.workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
 
     def __enter__(self):
         return self.start()
