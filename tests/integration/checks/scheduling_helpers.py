@@ -16,17 +16,6 @@ MY_CHECKS = (
 )
 
 
-def register_aggregated_apis(srv):
-    """Workaround: the stand-in registers an aggregated API (custom.metrics.k8s.io) only when an
-    APIService is written through its API, not for APIServices loaded from the scenario. Writing
-    the scenario's APIServices again as their controller would makes the API served (or Stale when
-    the APIService says Available=False), as kube-aggregator does for a real cluster."""
-    for obj in srv.scenario.objects:
-        if obj.get("kind") == "APIService" and (obj.get("spec") or {}).get("service"):
-            srv.put_object(obj, run_behaviours=True)
-    return srv
-
-
 def check(srv, requirements=MY_CHECKS, tasks=None, **options):
     """One play: conformance_check on ``srv`` (one task, or ``tasks``: {name: extra args}).
 

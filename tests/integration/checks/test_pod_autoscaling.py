@@ -1,7 +1,7 @@
 """pod_autoscaling through ansible-playbook: the custom metrics APIService unavailable; the HPA on the
 GPU workload not ScalingActive."""
 
-from tests.integration.checks.scheduling_helpers import check, evidence, register_aggregated_apis
+from tests.integration.checks.scheduling_helpers import check, evidence
 
 APISERVICE = {"apiVersion": "apiregistration.k8s.io/v1", "kind": "APIService", "name": "v1beta1.custom.metrics.k8s.io"}
 HPA = {
@@ -26,7 +26,7 @@ def test_apiservice_unavailable_fails_with_its_reason(standin):
             ]
         }
     }
-    srv = register_aggregated_apis(standin("rke2-gpu", overrides={"patch": [dict(APISERVICE, patch=unavailable)]}))
+    srv = standin("rke2-gpu", overrides={"patch": [dict(APISERVICE, patch=unavailable)]})
     results, _run = check(srv, requirements=["pod_autoscaling"])
     result = results["check"]["pod_autoscaling"]
     assert result["status"] == "failed"
@@ -53,7 +53,7 @@ def test_hpa_not_scaling_active_fails(standin):
             ]
         }
     }
-    srv = register_aggregated_apis(standin("rke2-gpu", overrides={"patch": [dict(HPA, patch=inactive)]}))
+    srv = standin("rke2-gpu", overrides={"patch": [dict(HPA, patch=inactive)]})
     results, _run = check(srv, requirements=["pod_autoscaling"])
     result = results["check"]["pod_autoscaling"]
     assert result["status"] == "failed"

@@ -3,13 +3,13 @@ and Gateway checks passes, and the SHOULDs the scenario lacks say "not detected"
 
 import pytest
 
-from tests.integration.checks.scheduling_helpers import check, evidence, register_aggregated_apis
+from tests.integration.checks.scheduling_helpers import check, evidence
 from tests.standin import StandIn
 
 
 @pytest.fixture(scope="module")
 def rke2_gpu():
-    srv = register_aggregated_apis(StandIn(scenario="rke2-gpu").start())
+    srv = StandIn(scenario="rke2-gpu").start()
     try:
         results, run = check(srv, gateway_class="traefik")
         yield results["check"], run, srv
