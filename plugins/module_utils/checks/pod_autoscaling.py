@@ -265,6 +265,12 @@ def run(ctx, result):
             "pod_autoscaling.apiservice: expected an APIService name such as %s, got %r"
             % (DEFAULT_APISERVICE, apiservice),
         )
+    if not described and not metric_ns:
+        return result.finish(
+            FAILED,
+            "pod_autoscaling.metric_namespace: expected the Namespace whose metric %s is read (empty "
+            "pod_autoscaling.metric_object means the metric describes that Namespace), got an empty string" % metric,
+        )
     problems = []
 
     disco = ctx.discovery

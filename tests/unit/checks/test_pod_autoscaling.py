@@ -252,3 +252,10 @@ def test_other_metric_option_is_read():
     result, _client = world.run("pod_autoscaling", options=options)
     assert result["status"] == "passed", result["summary"]
     assert "= 1.5 (at" in result["summary"]
+
+
+def test_empty_metric_namespace_for_a_namespace_metric_is_refused_by_name():
+    result, client = seed_world().run("pod_autoscaling", options={"pod_autoscaling": {"metric_namespace": ""}})
+    assert result["status"] == "failed"
+    assert result["summary"].startswith("pod_autoscaling.metric_namespace: expected the Namespace")
+    assert not [c for c in client.calls if "custom.metrics" in c[1]]
