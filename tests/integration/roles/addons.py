@@ -84,7 +84,7 @@ def load_manifests(paths):
         except yaml.YAMLError as exc:
             problems.append("%s: not valid YAML: %s" % (path.name, exc))
             continue
-        index = 0
+        index, reported = 0, len(problems)
         for document in documents:
             if document is None:
                 continue
@@ -98,7 +98,7 @@ def load_manifests(paths):
             for item in items or []:
                 manifests.append(Manifest(path, index, item))
                 index += 1
-        if index == 0:
+        if index == 0 and len(problems) == reported:
             problems.append("%s: holds no object" % path.name)
     return manifests, problems
 

@@ -1,0 +1,139 @@
+"""Fixtures of the add-on role tests: render the roles on localhost, as RKE2 servers see them.
+
+The roles run through ``ansible-playbook`` on ``localhost`` (local connection) as the only member
+of ``rke2_servers``, so the rke2 role's manifest entry point writes the manifests into a temporary
+``rke2_manifests_dir`` (its removal path, which needs an API server, is behind the test-only switch
+``rke2_test_skip_services``). The Azure role writes ``/etc/kubernetes/azure.json``, which a test must
+not do on this host: its HelmChart is rendered from the role's own template instead, and the whole
+role runs in the Molecule ``site`` scenario on chroots.
+"""
+
+import pathlib
+import sys
+
+import pytest
+import yaml
+
+from tests.integration.playbook import ROOT, run_playbook
+
+ROLES = ROOT / "roles"
+
+# Inventory values every rendering run needs (the required ones have no default).
+AUTOSCALER_VARS = {
+    "cluster_autoscaler_node_groups": [
+        {"name": "vmss-cpu", "min_size": 1, "max_size": 3},
+        {"name": "vmss-gpu", "min_size": 0, "max_size": 2, "gpu": True},
+    ],
+    "cluster_autoscaler_azure_subscription_id": "0b1f6471-1bf0-4dda-aec3-cb9272f09590",
+    "cluster_autoscaler_azure_resource_group": "rg-ai",
+    "cluster_autoscaler_azure_tenant_id": "72f988bf-86f1-41af-91ab-2d7cd011db47",
+    "cluster_autoscaler_azure_client_id": "5c1a2f3e-9b8d-4c7a-8e6f-1d2c3b4a5f60",
+    "cluster_autoscaler_azure_client_secret": "pytest-autoscaler-secret-9Hq2",
+}
+AZURE_VARS = {
+    "azure_cloud_provider_tenant_id": "72f988bf-86f1-41af-91ab-2d7cd011db47",
+    "azure_cloud_provider_subscription_id": "0b1f6471-1bf0-4dda-aec3-cb9272f09590",
+    "azure_cloud_provider_resource_group": "rg-ai",
+    "azure_cloud_provider_location": "westeurope",
+    "azure_cloud_provider_vnet_name": "vnet-ai",
+    "azure_cloud_provider_subnet_name": "snet-nodes",
+    "azure_cloud_provider_security_group_name": "nsg-nodes",
+    "azure_cloud_provider_aad_client_id": "5c1a2f3e-9b8d-4c7a-8e6f-1d2c3b4a5f60",
+    "azure_cloud_provider_aad_client_secret": "pytest-azure-secret-4Lm7",
+}
+# Every role but azure_cloud_provider, in site.yml's order.
+RENDERED_ROLES = (
+    "gateway_api",
+    "monitoring",
+    "gpu_operator",
+    "gang_scheduling",
+    "ai_operator",
+    "cluster_autoscaler",
+    "inference_demo",
+)
+
+
+def write_inventory(folder):
+    path = pathlib.Path(folder) / "inventory.yml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "rke2_servers": {
+                    "hosts": {"localhost": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}}
+                }
+            }
+        )
+    )
+    return path
+
+
+def render(folder, roles, extra_vars=None, args=(), check=False):
+    """Run ``roles`` (names or ``(name, vars)``) on localhost; manifests land in ``folder/manifests``.
+
+    Returns ``(PlaybookRun, manifests folder)``.
+    """
+    folder = pathlib.Path(folder)
+    manifests = folder / "manifests"
+    tasks = []
+    for role in roles:
+        name, role_vars = role if isinstance(role, tuple) else (role, {})
+        task = {"name": "Role %s" % name, "ansible.builtin.include_role": {"name": "ai_conformance.rke2.%s" % name}}
+        if role_vars:
+            task["vars"] = role_vars
+        tasks.append(task)
+    play = [
+        {
+            "name": "Render add-on roles",
+            "hosts": "rke2_servers",
+            "gather_facts": False,
+            "vars": {"rke2_manifests_dir": str(manifests), "rke2_test_skip_services": True},
+            "tasks": tasks,
+        }
+    ]
+    run = run_playbook(play, extra_vars=extra_vars, args=("-i", str(write_inventory(folder)), *args), check=check)
+    return run, manifests
+
+
+def render_azure_helmchart(folder, extra_vars=None):
+    """The cloud-provider-azure HelmChart rendered from the role's template, with the role's defaults."""
+    folder = pathlib.Path(folder)
+    manifests = folder / "manifests"
+    manifests.mkdir(parents=True, exist_ok=True)
+    role = ROLES / "azure_cloud_provider"
+    play = [
+        {
+            "name": "Render the azure_cloud_provider HelmChart template",
+            "hosts": "localhost",
+            "gather_facts": False,
+            "vars_files": [str(role / "defaults" / "main.yml"), str(role / "vars" / "main.yml")],
+            "tasks": [
+                {
+                    "name": "Render",
+                    "ansible.builtin.copy": {
+                        "content": "{{ lookup('ansible.builtin.template', '%s') }}"
+                        % (role / "templates" / "cloud-provider-azure.yaml.j2"),
+                        "dest": str(manifests / "cloud-provider-azure.yaml"),
+                        "mode": "0600",
+                    },
+                }
+            ],
+        }
+    ]
+    run = run_playbook(play, extra_vars={**AZURE_VARS, **(extra_vars or {})})
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    return manifests / "cloud-provider-azure.yaml"
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory):
+    """Every role's manifests with the defaults (site.yml's set, inference demo included): a folder."""
+    folder = tmp_path_factory.mktemp("rendered")
+    run, manifests = render(folder, RENDERED_ROLES, extra_vars=AUTOSCALER_VARS)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    render_azure_helmchart(folder)
+    return manifests
+
+
+def load(path):
+    """The objects of a manifest file."""
+    return [doc for doc in yaml.safe_load_all(pathlib.Path(path).read_text()) if doc]
