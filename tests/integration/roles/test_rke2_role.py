@@ -544,8 +544,8 @@ API_OBJECTS = [
 
 def test_api_delivery_applies_idempotently_and_removes(standin, tmp_path):
     srv = standin(scenario="empty")
-    apply_task = "Apply the objects of "
-    delete_task = "Delete the objects of "
+    apply_task = "ai_conformance.rke2.rke2 : Apply the objects of via-api"
+    delete_task = "ai_conformance.rke2.rke2 : Delete the objects of via-api"
     common = {"rke2_manifest_name": "via-api", "rke2_manifest_delivery": "api", "rke2_manifest_content": API_OBJECTS}
     plays = [
         _manifest_play("api-srv:api-agt", **common),
