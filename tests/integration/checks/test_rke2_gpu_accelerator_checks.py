@@ -316,7 +316,7 @@ def test_check_mode_gives_the_same_results(tmp_path):
 )
 def test_default_pod_scraping_against_the_standin():
     with StandIn(scenario="rke2-gpu") as srv:
-        results, _ = run_scenarios(
+        results = run_scenarios(
             {"check": dict(srv=srv, requirements=["accelerator_metrics"], accelerator_metrics={"scrape": "pods"})}
-        )
+        )[0]
     assert results["check"]["accelerator_metrics"]["status"] == "passed", results["check"]["accelerator_metrics"]

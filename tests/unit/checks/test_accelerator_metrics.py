@@ -28,9 +28,8 @@ def test_every_gpu_node_exposes_utilization_and_memory(style):
     assert gpu["hostname_label"] == ["gpu-0"]
     # nodes and exporter pods are each listed once with a server-side selector, then one proxy read per GPU node
     calls = [(c[1], c[2]) for c in client.calls]
-    assert ("/api/v1/nodes", {"labelSelector": "nvidia.com/gpu.present=true", "fieldSelector": None, "limit": 500}) in [
-        (p, q) for p, q in calls
-    ]
+    node_lists = [q for p, q in calls if p == "/api/v1/nodes"]
+    assert node_lists == [{"labelSelector": "nvidia.com/gpu.present=true", "fieldSelector": None, "limit": 500}]
     pod_lists = [q for p, q in calls if p == "/api/v1/namespaces/gpu-operator/pods"]
     assert len(pod_lists) == 1
     assert pod_lists[0]["labelSelector"] == "app=nvidia-dcgm-exporter"
@@ -45,7 +44,7 @@ def test_every_gpu_node_exposes_utilization_and_memory(style):
 def test_page_without_memory_metrics_fails_and_names_them():
     world = gpu_world()
     world.set_page("gpu-1", dcgm_page("gpu-1", metrics=NO_MEMORY))
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "failed"
     assert "accelerator metrics missing on 1 of 2 GPU node(s)" in result["summary"]
     assert "gpu-1: GPU GPU-" in result["summary"]
@@ -58,7 +57,7 @@ def test_page_without_memory_metrics_fails_and_names_them():
 def test_gpu_node_without_series_fails_naming_the_node():
     world = gpu_world()
     world.set_page("gpu-1", dcgm_page("gpu-1", metrics=["DCGM_FI_DEV_SM_CLOCK"]))
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "failed"
     assert (
         "gpu-1: no per-GPU series of DCGM_FI_DEV_GPU_UTIL, DCGM_FI_DEV_FB_USED, DCGM_FI_DEV_FB_FREE"
@@ -87,7 +86,7 @@ def test_exporter_pod_not_ready_is_named():
 def test_fewer_gpus_on_the_page_than_the_node_has():
     world = gpu_world()
     replace(world, gpu_node("gpu-0", gpus=2))
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "failed"
     assert "gpu-0: metrics for 1 GPU(s) but the node has 2 (label nvidia.com/gpu.count)" in result["summary"]
 
@@ -95,14 +94,14 @@ def test_fewer_gpus_on_the_page_than_the_node_has():
 def test_missing_service_says_how_to_fix():
     world = gpu_world()
     world.remove("Service", "nvidia-dcgm-exporter", NS)
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "failed"
     assert "the metrics Service gpu-operator/nvidia-dcgm-exporter does not exist" in result["summary"]
     assert "dcgmExporter.enabled" in result["summary"]
 
 
 def test_unknown_port_lists_the_service_ports():
-    result, _ = run(gpu_world(), port="metrics")
+    result = run(gpu_world(), port="metrics")[0]
     assert result["status"] == "failed"
     assert "has no port 'metrics' (ports: gpu-metrics/9400)" in result["summary"]
 
@@ -118,13 +117,13 @@ def test_named_target_port_is_resolved_in_the_pod():
             [{"name": "gpu-metrics", "port": 9400, "targetPort": "metrics"}],
         ),
     )
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "passed", result["summary"]
 
 
 def test_no_gpu_node_fails():
     world = gpu_world(nodes=())
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "failed"
     assert "no GPU node found (label selector nvidia.com/gpu.present=true)" in result["summary"]
 
@@ -132,7 +131,7 @@ def test_no_gpu_node_fails():
 def test_old_exporters_that_label_series_with_the_pod_name_still_count_for_their_node():
     world = gpu_world()
     world.set_page("gpu-1", dcgm_page("gpu-1", hostname="nvidia-dcgm-exporter-1x7k2q"))
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "passed", result["summary"]
     gpu = next(iter(result["details"]["nodes"]["gpu-1"]["gpus"].values()))
     assert gpu["hostname_label"] == ["nvidia-dcgm-exporter-1x7k2q"]
@@ -141,7 +140,7 @@ def test_old_exporters_that_label_series_with_the_pod_name_still_count_for_their
 def test_a_page_that_is_not_prometheus_text_fails():
     world = gpu_world()
     world.set_page("gpu-0", "<html><body>502 Bad Gateway</body></html>\n")
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "failed"
     assert "is not in the Prometheus text format" in result["summary"]
 
@@ -156,7 +155,7 @@ def test_permission_denied_on_the_pod_proxy_is_an_error_not_a_failure():
         403,
         "Forbidden",
     )
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "error"
     assert "pods/proxy" in result["summary"]
 
@@ -175,12 +174,12 @@ def test_service_mode_passes_when_the_page_covers_every_node():
     world.text[SERVICE_PROXY] = dcgm_page("gpu-0") + dcgm_page("gpu-1").replace("# HELP", "# X").replace(
         "# TYPE", "# Y"
     )
-    result, _ = run(world, scrape="service")
+    result = run(world, scrape="service")[0]
     assert result["status"] == "passed", result["summary"]
 
 
 def test_custom_required_metrics():
-    result, _ = run(gpu_world(), memory_metrics=["DCGM_FI_DEV_FB_TOTAL"])
+    result = run(gpu_world(), memory_metrics=["DCGM_FI_DEV_FB_TOTAL"])[0]
     assert result["status"] == "failed"
     assert "lacks DCGM_FI_DEV_FB_TOTAL" in result["summary"]
 
@@ -200,6 +199,6 @@ def test_parse_page_keeps_counter_names_and_groups_by_gpu():
 def test_missing_prometheus_client_is_reported(monkeypatch):
     monkeypatch.setattr(accelerator_metrics, "HAS_PROMETHEUS_CLIENT", False)
     monkeypatch.setattr(accelerator_metrics, "PROMETHEUS_CLIENT_IMPORT_ERROR", ImportError("No module named x"))
-    result, _ = run(gpu_world())
+    result = run(gpu_world())[0]
     assert result["status"] == "error"
     assert "pip install prometheus-client" in result["summary"]

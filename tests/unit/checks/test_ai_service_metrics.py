@@ -40,7 +40,7 @@ def test_target_down_fails_naming_the_target_and_its_error():
             target("gpu-1", health="down", last_error='Get "http://10.42.1.9:9400/metrics": connection refused'),
         ]
     )
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "failed"
     assert "1 of 2 target(s) of ServiceMonitor monitoring/nvidia-dcgm-monitor are not up" in result["summary"]
     assert (
@@ -50,7 +50,7 @@ def test_target_down_fails_naming_the_target_and_its_error():
 
 
 def test_no_prometheus_operator_crds():
-    result, _ = run(gpu_world(monitoring=False))
+    result = run(gpu_world(monitoring=False))[0]
     assert result["status"] == "failed"
     assert "monitoring.coreos.com/v1 servicemonitors and prometheuses not served" in result["summary"]
     assert "kube-prometheus-stack" in result["summary"]
@@ -59,7 +59,7 @@ def test_no_prometheus_operator_crds():
 def test_no_prometheus_object():
     world = gpu_world()
     world.remove("Prometheus", "prometheus-stack-kube-prom-prometheus", MON)
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "failed"
     assert "no Prometheus exists" in result["summary"]
 
@@ -81,7 +81,7 @@ def test_prometheus_not_ready_says_why():
 def test_no_service_monitor_for_the_workload():
     world = gpu_world()
     world.remove("ServiceMonitor", "nvidia-dcgm-monitor", MON)
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "failed"
     assert "no ServiceMonitor selecting app=nvidia-dcgm-exporter exists" in result["summary"]
 
@@ -90,7 +90,7 @@ def test_service_monitor_ignored_by_prometheus_hints_at_the_release_label():
     world = gpu_world()
     replace(world, monitoring_objects(release_label="other")[2])
     world.routes[PROM_TARGETS_PATH] = targets_answer([])
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "failed"
     assert (
         "has no active target from ServiceMonitor monitoring/nvidia-dcgm-monitor (0 active target(s) in all)"
@@ -103,26 +103,26 @@ def test_service_monitor_ignored_by_prometheus_hints_at_the_release_label():
 
 
 def test_select_targets_by_job():
-    result, _ = run(gpu_world(), job="nvidia-dcgm-exporter")
+    result = run(gpu_world(), job="nvidia-dcgm-exporter")[0]
     assert result["status"] == "passed", result["summary"]
     assert "2 target(s) of job nvidia-dcgm-exporter" in result["summary"]
-    result, _ = run(gpu_world(), job="vllm")
+    result = run(gpu_world(), job="vllm")[0]
     assert result["status"] == "failed"
     assert "has no active target from job vllm" in result["summary"]
 
 
 def test_named_service_monitor_and_min_targets():
-    result, _ = run(gpu_world(), service_monitor="monitoring/nvidia-dcgm-monitor", min_targets=3)
+    result = run(gpu_world(), service_monitor="monitoring/nvidia-dcgm-monitor", min_targets=3)[0]
     assert result["status"] == "failed"
     assert "scrapes 2 target(s)" in result["summary"]
     assert "fewer than ai_service_metrics.min_targets=3" in result["summary"]
 
 
 def test_bad_option_values_are_named():
-    result, _ = run(gpu_world(), prometheus="just-a-name")
+    result = run(gpu_world(), prometheus="just-a-name")[0]
     assert result["status"] == "error"
     assert "ai_service_metrics.prometheus: expected namespace/name, got 'just-a-name'" in result["summary"]
-    result, _ = run(gpu_world(), service="prometheus-operated")
+    result = run(gpu_world(), service="prometheus-operated")[0]
     assert result["status"] == "error"
     assert "ai_service_metrics.service: expected name:port" in result["summary"]
 
@@ -130,6 +130,6 @@ def test_bad_option_values_are_named():
 def test_targets_api_error_status():
     world = gpu_world()
     world.routes[PROM_TARGETS_PATH] = {"status": "error", "errorType": "internal", "error": "boom"}
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "failed"
     assert "targets API answered status 'error'" in result["summary"]

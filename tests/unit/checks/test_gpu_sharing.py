@@ -42,13 +42,13 @@ def time_slicing_world(exposed=True):
 
 
 def test_nothing_configured_is_not_detected():
-    result, _ = run(gpu_world())
+    result = run(gpu_world())[0]
     assert result["status"] == "skipped"
     assert result["summary"].startswith("not detected: no time-slicing or MPS config")
 
 
 def test_time_slicing_configured_and_advertised_passes():
-    result, _ = run(time_slicing_world())
+    result = run(time_slicing_world())[0]
     assert result["status"] == "passed", result["summary"]
     assert "GPU time-slicing/MPS exposed on 1 of 2 GPU node(s)" in result["summary"]
     assert "gpu-0 (time-slicing replicas=4, allocatable nvidia.com/gpu=4)" in result["summary"]
@@ -56,14 +56,14 @@ def test_time_slicing_configured_and_advertised_passes():
 
 
 def test_time_slicing_configured_but_not_advertised_fails():
-    result, _ = run(time_slicing_world(exposed=False))
+    result = run(time_slicing_world(exposed=False))[0]
     assert result["status"] == "failed"
     assert "time-slicing/MPS in device plugin config(s) any configured, but no GPU node advertises" in result["summary"]
 
 
 def test_config_map_named_by_the_policy_is_missing():
     world = replace(gpu_world(), cluster_policy(devicePlugin={"enabled": True, "config": {"name": "gone"}}))
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "failed"
     assert "names ConfigMap gpu-operator/gone, which does not exist" in result["summary"]
 
@@ -77,7 +77,7 @@ def test_mig_mixed_resources_pass():
             allocatable={"nvidia.com/mig-1g.10gb": "7", "nvidia.com/gpu": "0"},
         ),
     )
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "passed", result["summary"]
     assert (
         "MIG partitions exposed on 1 of 2 GPU node(s): gpu-1 (allocatable nvidia.com/mig-1g.10gb=7)"
@@ -90,7 +90,7 @@ def test_mig_layout_that_failed_to_apply_fails():
         gpu_world(),
         gpu_node("gpu-1", labels={"nvidia.com/mig.config": "all-1g.10gb", "nvidia.com/mig.config.state": "failed"}),
     )
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "failed"
     assert "gpu-1: MIG layout all-1g.10gb failed to apply (nvidia.com/mig.config.state=failed)" in result["summary"]
 
@@ -100,6 +100,6 @@ def test_mig_layout_pending_without_resources_fails():
         gpu_world(),
         gpu_node("gpu-1", labels={"nvidia.com/mig.config": "all-1g.10gb", "nvidia.com/mig.config.state": "pending"}),
     )
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "failed"
     assert "MIG layouts on gpu-1=all-1g.10gb configured, but no GPU node advertises" in result["summary"]

@@ -47,7 +47,7 @@ def test_seed_setup_with_node_facts_passes():
 
 
 def test_without_node_facts_the_node_side_is_reported_unverified():
-    result, _ = run(gpu_world("v25.3"))
+    result = run(gpu_world("v25.3"))[0]
     assert result["status"] == "partial"
     assert result["cncf_status"] == "Partially Implemented"
     assert "the node side was not verified" in result["summary"]
@@ -56,7 +56,7 @@ def test_without_node_facts_the_node_side_is_reported_unverified():
 
 def test_toolkit_accepting_the_envvar_on_one_node_fails_naming_it():
     configs = dict(GOOD, **{"gpu-1": toolkit_result("gpu-1", envvar=True)})
-    result, _ = run(gpu_world("v25.3"), toolkit_configs=configs)
+    result = run(gpu_world("v25.3"), toolkit_configs=configs)[0]
     assert result["status"] == "failed"
     assert "gpu-1: accept-nvidia-visible-devices-envvar-when-unprivileged = true, expected false" in result["summary"]
     assert "gpu-0" not in result["summary"]
@@ -71,7 +71,7 @@ def test_toolkit_default_is_named_as_such():
             )
         },
     )
-    result, _ = run(gpu_world("v25.3"), toolkit_configs=configs)
+    result = run(gpu_world("v25.3"), toolkit_configs=configs)[0]
     assert result["status"] == "failed"
     assert (
         "gpu-0: accept-nvidia-visible-devices-as-volume-mounts = false (not set, the toolkit's default), expected true"
@@ -81,7 +81,7 @@ def test_toolkit_default_is_named_as_such():
 
 def test_missing_toolkit_file_names_the_node():
     configs = dict(GOOD, **{"gpu-0": toolkit_result("gpu-0", exists=False)})
-    result, _ = run(gpu_world("v25.3"), toolkit_configs=configs)
+    result = run(gpu_world("v25.3"), toolkit_configs=configs)[0]
     assert result["status"] == "failed"
     assert (
         "gpu-0: toolkit config /usr/local/nvidia/toolkit/.config/nvidia-container-runtime/config.toml does not exist"
@@ -91,7 +91,7 @@ def test_missing_toolkit_file_names_the_node():
 
 def test_failed_read_on_a_node_is_a_failure_with_its_message():
     configs = dict(GOOD, **{"gpu-1": {"failed": True, "msg": "config.toml is not valid TOML: Expected '=' (line 7)"}})
-    result, _ = run(gpu_world("v25.3"), toolkit_configs=configs)
+    result = run(gpu_world("v25.3"), toolkit_configs=configs)[0]
     assert result["status"] == "failed"
     assert (
         "gpu-1: reading the toolkit config failed: config.toml is not valid TOML: Expected '=' (line 7)"
@@ -100,7 +100,7 @@ def test_failed_read_on_a_node_is_a_failure_with_its_message():
 
 
 def test_facts_for_some_nodes_only_is_partial_naming_the_others():
-    result, _ = run(gpu_world("v25.3"), toolkit_configs={"gpu-0": GOOD["gpu-0"], "server-0": GOOD["gpu-0"]})
+    result = run(gpu_world("v25.3"), toolkit_configs={"gpu-0": GOOD["gpu-0"], "server-0": GOOD["gpu-0"]})[0]
     assert result["status"] == "partial"
     assert "verified on 1 GPU node(s) but not on gpu-1" in result["summary"]
     nodes = next(e for e in result["evidence"] if e["description"].startswith("toolkit config.toml"))
@@ -109,22 +109,22 @@ def test_facts_for_some_nodes_only_is_partial_naming_the_others():
 
 def test_facts_keyed_by_inventory_name_are_found_by_hostname():
     configs = {"inventory-a": toolkit_result("gpu-0"), "inventory-b": toolkit_result("gpu-1")}
-    result, _ = run(gpu_world("v25.3"), toolkit_configs=configs)
+    result = run(gpu_world("v25.3"), toolkit_configs=configs)[0]
     assert result["status"] == "passed", result["summary"]
 
 
 def test_skipped_host_counts_as_unverified():
     configs = dict(GOOD, **{"gpu-1": {"skipped": True, "changed": False}})
-    result, _ = run(gpu_world("v25.3"), toolkit_configs=configs)
+    result = run(gpu_world("v25.3"), toolkit_configs=configs)[0]
     assert result["status"] == "partial"
     assert "not on gpu-1" in result["summary"]
 
 
 def test_bad_toolkit_configs_shape_is_an_error_naming_the_entry():
-    result, _ = run(gpu_world("v25.3"), toolkit_configs={"gpu-0": "true", "gpu-1": GOOD["gpu-1"]})
+    result = run(gpu_world("v25.3"), toolkit_configs={"gpu-0": "true", "gpu-1": GOOD["gpu-1"]})[0]
     assert result["status"] == "error"
     assert "secure_accelerator_access.toolkit_configs['gpu-0']: expected the registered result of" in result["summary"]
-    result, _ = run(gpu_world("v25.3"), toolkit_configs={"gpu-0": {"stdout": "x"}, "gpu-1": GOOD["gpu-1"]})
+    result = run(gpu_world("v25.3"), toolkit_configs={"gpu-0": {"stdout": "x"}, "gpu-1": GOOD["gpu-1"]})[0]
     assert result["status"] == "error"
     assert "(with 'exists'), got keys stdout" in result["summary"]
 
@@ -136,7 +136,7 @@ def test_bad_toolkit_configs_shape_is_an_error_naming_the_entry():
 )
 def test_device_plugin_with_the_envvar_strategy_fails(strategy, shown):
     world = with_daemonsets(gpu_world("v25.3"), strategy=strategy)
-    result, _ = run(world, toolkit_configs=GOOD)
+    result = run(world, toolkit_configs=GOOD)[0]
     assert result["status"] == "failed"
     assert "hands out GPUs through the NVIDIA_VISIBLE_DEVICES environment variable" in result["summary"]
     assert shown in result["summary"]
@@ -147,17 +147,17 @@ def test_device_plugin_with_the_envvar_strategy_fails(strategy, shown):
 
 def test_unknown_strategy_fails():
     world = with_daemonsets(gpu_world("v25.3"), strategy="volume-mount")
-    result, _ = run(world, toolkit_configs=GOOD)
+    result = run(world, toolkit_configs=GOOD)[0]
     assert result["status"] == "failed"
     assert "unknown value(s) volume-mount" in result["summary"]
 
 
 def test_envvar_next_to_volume_mounts_passes_only_with_the_toolkit_ignoring_the_envvar():
     world = with_daemonsets(gpu_world("v25.3"), strategy="envvar,volume-mounts")
-    result, _ = run(world, toolkit_configs=GOOD)
+    result = run(world, toolkit_configs=GOOD)[0]
     assert result["status"] == "passed", result["summary"]
     configs = dict(GOOD, **{"gpu-0": toolkit_result("gpu-0", envvar=True)})
-    result, _ = run(world, toolkit_configs=configs)
+    result = run(world, toolkit_configs=configs)[0]
     assert result["status"] == "failed"
     assert "gpu-0: accept-nvidia-visible-devices-envvar-when-unprivileged = true" in result["summary"]
 
@@ -167,7 +167,7 @@ def test_toolkit_daemonset_without_the_settings_fails_cluster_side():
         gpu_world("v25.3"),
         toolkit_env={"ACCEPT_NVIDIA_VISIBLE_DEVICES_ENVVAR_WHEN_UNPRIVILEGED": None},
     )
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "failed"
     assert (
         "the toolkit DaemonSet gpu-operator/nvidia-container-toolkit-daemonset does not set "
@@ -178,13 +178,13 @@ def test_toolkit_daemonset_without_the_settings_fails_cluster_side():
 
 def test_cluster_policy_not_ready_fails():
     world = replace(gpu_world("v25.3"), cluster_policy("v25.3", state="notReady"))
-    result, _ = run(world, toolkit_configs=GOOD)
+    result = run(world, toolkit_configs=GOOD)[0]
     assert result["status"] == "failed"
     assert "ClusterPolicy cluster-policy is notReady, not ready" in result["summary"]
 
 
 def test_gpu_operator_v26_uses_cdi_and_needs_no_node_facts():
-    result, _ = run(gpu_world("v26.3"))
+    result = run(gpu_world("v26.3"))[0]
     assert result["status"] == "passed", result["summary"]
     assert (
         "GPUs are injected through CDI (device plugin DEVICE_LIST_STRATEGY=cdi-annotations,cdi-cri)"
@@ -196,19 +196,19 @@ def test_gpu_operator_v26_uses_cdi_and_needs_no_node_facts():
 
 def test_cdi_strategies_with_cdi_disabled_in_the_policy_fail():
     world = replace(gpu_world("v26.3"), cluster_policy("v26.3", cdi={"enabled": False}))
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "failed"
     assert "has cdi.enabled=false" in result["summary"]
 
 
 def test_cdi_with_a_toolkit_that_still_accepts_the_envvar_is_partial():
     configs = {"gpu-0": toolkit_result("gpu-0", envvar=True), "gpu-1": toolkit_result("gpu-1", envvar=False)}
-    result, _ = run(gpu_world("v26.3"), toolkit_configs=configs)
+    result = run(gpu_world("v26.3"), toolkit_configs=configs)[0]
     assert result["status"] == "partial"
     assert "'nvidia' RuntimeClass" in result["summary"]
     assert "gpu-0: accept-nvidia-visible-devices-envvar-when-unprivileged = true" in result["summary"]
     configs["gpu-0"] = toolkit_result("gpu-0", envvar=False, volume_mounts=False)
-    result, _ = run(gpu_world("v26.3"), toolkit_configs=configs)
+    result = run(gpu_world("v26.3"), toolkit_configs=configs)[0]
     assert result["status"] == "passed", result["summary"]
 
 
@@ -249,7 +249,7 @@ def test_dra_driver_without_gpu_operator_passes():
 def test_dra_driver_missing_a_gpu_node_fails():
     world = gpu_world(operator=False)
     world.add(*dra_objects(nodes=("gpu-0",)))
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "failed"
     assert "GPU node(s) without ResourceSlices of gpu.nvidia.com: gpu-1" in result["summary"]
 
@@ -259,7 +259,7 @@ def test_operator_with_device_plugin_off_and_dra_driver_passes():
     world.remove("DaemonSet", "nvidia-device-plugin-daemonset", NS)
     replace(world, cluster_policy("v26.3", devicePlugin={"enabled": False}))
     world.add(*dra_objects())
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "passed", result["summary"]
     assert "its device plugin is off and GPUs are allocated through the DRA driver" in result["summary"]
 
@@ -267,7 +267,7 @@ def test_operator_with_device_plugin_off_and_dra_driver_passes():
 def test_no_operator_and_no_dra_driver_fails():
     world = World(extra_groups={})
     world.add(node("gpu-0", labels={"nvidia.com/gpu.present": "true"}))
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "failed"
     assert "nvidia.com/v1 clusterpolicies is not served (GPU Operator not installed)" in result["summary"]
     assert "no NVIDIA DRA driver was found (no DeviceClass gpu.nvidia.com)" in result["summary"]
@@ -275,8 +275,8 @@ def test_no_operator_and_no_dra_driver_fails():
 
 def test_operator_crd_but_no_cluster_policy():
     world = World(extra_groups=NVIDIA_GROUPS)
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "failed"
     assert "no ClusterPolicy exists and no NVIDIA DRA driver was found" in result["summary"]
-    result, _ = run(world, cluster_policy="gpu-policy")
+    result = run(world, cluster_policy="gpu-policy")[0]
     assert "no ClusterPolicy named gpu-policy exists" in result["summary"]

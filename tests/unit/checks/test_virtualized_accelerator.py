@@ -8,7 +8,7 @@ def run(world):
 
 
 def test_nothing_virtualized_is_not_detected():
-    result, _ = run(gpu_world())
+    result = run(gpu_world())[0]
     assert result["status"] == "skipped"
     assert result["summary"].startswith("not detected: no GPU node runs on or hosts vGPUs")
 
@@ -18,7 +18,7 @@ def test_vgpu_guest_nodes_pass():
         gpu_world(),
         gpu_node("gpu-0", labels={"nvidia.com/vgpu.present": "true", "nvidia.com/gpu.product": "NVIDIA-A100-4C"}),
     )
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "passed", result["summary"]
     assert "1 node(s) run on vGPUs allocatable as nvidia.com/gpu" in result["summary"]
     assert "NVIDIA-A100-4C, allocatable nvidia.com/gpu=1" in result["summary"]
@@ -28,7 +28,7 @@ def test_vgpu_guest_without_allocatable_gpu_fails():
     world = replace(
         gpu_world(), gpu_node("gpu-0", labels={"nvidia.com/vgpu.present": "true"}, allocatable={"nvidia.com/gpu": "0"})
     )
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "failed"
     assert "gpu-0 runs on a vGPU (nvidia.com/vgpu.present=true) but allocates no nvidia.com/gpu" in result["summary"]
 
@@ -54,7 +54,7 @@ def vgpu_host_world(managers=True, devices=True):
 
 
 def test_vgpu_host_managed_by_the_operator_passes():
-    result, _ = run(vgpu_host_world())
+    result = run(vgpu_host_world())[0]
     assert result["status"] == "passed", result["summary"]
     assert (
         "1 vGPU host node(s) managed by the GPU Operator's vGPU manager expose gpu-1: nvidia.com/GRID_A100-4C=10"
@@ -63,7 +63,7 @@ def test_vgpu_host_managed_by_the_operator_passes():
 
 
 def test_vgpu_host_without_the_vgpu_manager_fails():
-    result, _ = run(vgpu_host_world(managers=False))
+    result = run(vgpu_host_world(managers=False))[0]
     assert result["status"] == "failed"
     assert (
         "vGPU host node(s) gpu-1 exist but ClusterPolicy cluster-policy does not set vgpuManager.enabled=true"
@@ -72,7 +72,7 @@ def test_vgpu_host_without_the_vgpu_manager_fails():
 
 
 def test_vgpu_host_without_devices_fails():
-    result, _ = run(vgpu_host_world(devices=False))
+    result = run(vgpu_host_world(devices=False))[0]
     assert result["status"] == "failed"
     assert (
         "gpu-1 is a vGPU host (nvidia.com/gpu.workload.config=vm-vgpu) but advertises no vGPU devices"
@@ -82,7 +82,7 @@ def test_vgpu_host_without_devices_fails():
 
 def test_vgpu_manager_enabled_without_any_vgpu_node_fails():
     world = replace(gpu_world(), cluster_policy(vgpuManager={"enabled": True}))
-    result, _ = run(world)
+    result = run(world)[0]
     assert result["status"] == "failed"
     assert (
         "ClusterPolicy cluster-policy sets up vGPU (vgpuManager.enabled=true) but no GPU node is labelled"
