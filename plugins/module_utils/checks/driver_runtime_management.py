@@ -153,8 +153,12 @@ def run(ctx, result):
     state = ((policy or {}).get("status") or {}).get("state")
     if policy is not None and state != "ready":
         problems.append("ClusterPolicy %s is %s, not ready" % (name_of(policy), state or "without a state"))
+    # the operator skips nodes whose driver came with the host (it labels them pre-installed)
+    preinstalled = sorted(n for n, v in per_node.items() if v["deploy_driver"] == "pre-installed" and v["driver"])
     if wanted:
         for name, versions in sorted(per_node.items()):
+            if name in preinstalled:
+                continue
             if versions["driver"] and not _matches(versions["driver"], wanted):
                 problems.append(
                     "%s runs driver %s, the operator wants %s" % (name, versions["driver"], ", ".join(wanted))
@@ -180,4 +184,11 @@ def run(ctx, result):
         return result.finish(PARTIAL, summary + ", but %s carry no driver version labels" % shorten(unlabelled, 8))
     if wanted is None:
         return result.finish(PARTIAL, summary + "; they are not managed by an operator (%s)" % how)
+    if preinstalled:
+        return result.finish(
+            PARTIAL,
+            summary
+            + "; the driver of %s came with the host (%s=pre-installed), outside the operator's lifecycle"
+            % (shorten(preinstalled, 8), DEPLOY_DRIVER),
+        )
     return result.finish(PASSED, summary + ", matching %s (ClusterPolicy %s is ready)" % (how, name_of(policy)))

@@ -107,3 +107,18 @@ def test_versions_from_nvidiadriver_objects():
     result = run(world)[0]
     assert result["status"] == "passed", result["summary"]
     assert "NVIDIADriver objects (570.172.08, 580.95.05)" in result["summary"]
+
+
+def test_drivers_that_came_with_the_host_are_not_compared_but_reported():
+    preinstalled = {
+        "nvidia.com/gpu.deploy.driver": "pre-installed",
+        "nvidia.com/cuda.driver-version.full": "570.172.08",
+        "nvidia.com/cuda.driver-version.major": "570",
+        "nvidia.com/cuda.driver-version.minor": "172",
+        "nvidia.com/cuda.driver-version.revision": "08",
+    }
+    world = replace(gpu_world(), gpu_node("gpu-1", labels=preinstalled))
+    result = run(world)[0]
+    assert result["status"] == "partial"
+    assert "the driver of gpu-1 came with the host (nvidia.com/gpu.deploy.driver=pre-installed)" in result["summary"]
+    assert "wants" not in result["summary"]
