@@ -4,9 +4,9 @@
 """gpu_sharing (SHOULD): a GPU sharing strategy is configured and exposed as schedulable resources.
 
 Configured: the device plugin config the ClusterPolicy names (``devicePlugin.config.name``, a
-ConfigMap in the operator's namespace) has ``sharing.timeSlicing`` or ``sharing.mps`` resources with
-more than one replica, or nodes are set to a MIG layout (``nvidia.com/mig.config`` other than
-``all-disabled``).
+ConfigMap in the operator's namespace, read only when no node exposes sharing) has
+``sharing.timeSlicing`` or ``sharing.mps`` resources with more than one replica, or nodes are set
+to a MIG layout (``nvidia.com/mig.config`` other than ``all-disabled``).
 Exposed: GPU nodes advertise it, as GPU feature discovery and the device plugin publish it:
 ``nvidia.com/gpu.replicas`` above 1 or ``nvidia.com/gpu.sharing-strategy`` ``time-slicing``/``mps``,
 an allocatable ``nvidia.com/gpu.shared``, or allocatable ``nvidia.com/mig-*`` resources (MIG
@@ -132,7 +132,6 @@ def run(ctx, result):
     nodes, node_ev = gpu_nodes(ctx, result, opts["gpu_node_selector"])
     policy, _served = cluster_policy(ctx, result, opts.get("cluster_policy"))
     namespace = operator_namespace(policy, opts.get("operator_namespace"))
-    configured, config_problem = ({}, None) if policy is None else _configured_sharing(ctx, result, policy, namespace)
     default_config = policy_spec(policy, "devicePlugin", "config", "default")
 
     exposing, layouts, problems, lines = {}, {}, [], []
@@ -155,6 +154,11 @@ def run(ctx, result):
             )
         )
     node_ev.output = lines or "no GPU node"
+    # the device plugin config is read only when no node shows sharing, to tell "configured but not
+    # exposed" from "not detected" (what nodes advertise is the proof; the config is the diagnosis)
+    configured, config_problem = {}, None
+    if policy is not None and not exposing:
+        configured, config_problem = _configured_sharing(ctx, result, policy, namespace)
     result.details.update(
         {
             "configured": {k: [list(e) for e in v] for k, v in configured.items()},

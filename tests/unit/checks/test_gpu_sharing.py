@@ -48,16 +48,18 @@ def test_nothing_configured_is_not_detected():
 
 
 def test_time_slicing_configured_and_advertised_passes():
-    result = run(time_slicing_world())[0]
+    result, client = run(time_slicing_world())
     assert result["status"] == "passed", result["summary"]
     assert "GPU time-slicing/MPS exposed on 1 of 2 GPU node(s)" in result["summary"]
     assert "gpu-0 (time-slicing replicas=4, allocatable nvidia.com/gpu=4)" in result["summary"]
-    assert result["details"]["configured"] == {"any": [["timeSlicing", "nvidia.com/gpu", 4]]}
+    # what the nodes advertise is the proof: the config is not read
+    assert "/api/v1/namespaces/gpu-operator/configmaps/time-slicing" not in [c[1] for c in client.calls]
 
 
 def test_time_slicing_configured_but_not_advertised_fails():
     result = run(time_slicing_world(exposed=False))[0]
     assert result["status"] == "failed"
+    assert result["details"]["configured"] == {"any": [["timeSlicing", "nvidia.com/gpu", 4]]}
     assert "time-slicing/MPS in device plugin config(s) any configured, but no GPU node advertises" in result["summary"]
 
 
