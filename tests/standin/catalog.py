@@ -122,11 +122,16 @@ class ResourceType(object):
         return out
 
 
+_CATALOG_CACHE = {}
+
+
 def load_catalog(name):
     if name not in CATALOGS:
         raise ValueError("catalog: expected one of %s, got %r" % (", ".join(CATALOGS), name))
-    with open(os.path.join(CATALOG_DIR, "kube-%s.yaml" % name)) as fh:
-        return yaml.safe_load(fh)
+    if name not in _CATALOG_CACHE:
+        with open(os.path.join(CATALOG_DIR, "kube-%s.yaml" % name)) as fh:
+            _CATALOG_CACHE[name] = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return _CATALOG_CACHE[name]
 
 
 def crd_resource_types(crd):

@@ -139,16 +139,27 @@ def check_object(obj, where):
         raise ScenarioError("%s: metadata.name is required (%s %s)" % (where, obj.get("apiVersion"), obj.get("kind")))
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_PARSED = {}
+
+
 def load_documents(path):
-    with open(path) as fh:
-        text = fh.read()
-    try:
-        if path.endswith(".json"):
-            data = json.loads(text)
-            return data if isinstance(data, list) else [data]
-        return [d for d in yaml.safe_load_all(text) if d is not None]
-    except (ValueError, yaml.YAMLError) as exc:
-        raise ScenarioError("%s: not valid YAML/JSON: %s" % (path, " ".join(str(exc).split()))) from None
+    """The documents of a YAML or JSON file (parsed once per process and file version; callers copy)."""
+    st = os.stat(path)
+    key = (path, st.st_mtime_ns, st.st_size)
+    if key not in _PARSED:
+        with open(path) as fh:
+            text = fh.read()
+        try:
+            if path.endswith(".json"):
+                data = json.loads(text)
+                docs = data if isinstance(data, list) else [data]
+            else:
+                docs = [d for d in yaml.load_all(text, Loader=_LOADER) if d is not None]
+        except (ValueError, yaml.YAMLError) as exc:
+            raise ScenarioError("%s: not valid YAML/JSON: %s" % (path, " ".join(str(exc).split()))) from None
+        _PARSED[key] = docs
+    return copy.deepcopy(_PARSED[key])
 
 
 def _read(path):
