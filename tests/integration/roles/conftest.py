@@ -137,3 +137,64 @@ def rendered(tmp_path_factory):
 def load(path):
     """The objects of a manifest file."""
     return [doc for doc in yaml.safe_load_all(pathlib.Path(path).read_text()) if doc]
+
+
+# --- bad input: every case of every role in one --check run ------------------------------------
+# A case is (id, role, vars, entry point). Safe by construction: --check writes nothing, and the
+# Azure cases point azure.json outside /etc/kubernetes, which the role refuses before writing.
+BAD_INPUT_CASES = []
+
+
+def bad_input_case(case_id, role, role_vars, tasks_from="main"):
+    BAD_INPUT_CASES.append((case_id, role, role_vars, tasks_from))
+
+
+@pytest.fixture(scope="session")
+def bad_input(tmp_path_factory):
+    """``{case id: failure message}`` of every ``bad_input_case``, or ``None`` where the role did not fail."""
+    folder = tmp_path_factory.mktemp("bad-input")
+    tasks = []
+    for case_id, role, role_vars, tasks_from in BAD_INPUT_CASES:
+        tasks.append(
+            {
+                "name": "Case %s" % case_id,
+                "block": [
+                    {
+                        "name": "Run %s with bad input" % role,
+                        "ansible.builtin.include_role": {"name": "ai_conformance.rke2.%s" % role, "tasks_from": tasks_from},
+                        "vars": role_vars,
+                    },
+                    {
+                        "name": "Record that %s accepted it" % case_id,
+                        "ansible.builtin.set_fact": {"outcomes": "{{ outcomes | combine({%r: None}) }}" % case_id},
+                    },
+                ],
+                "rescue": [
+                    {
+                        "name": "Record the failure of %s" % case_id,
+                        "ansible.builtin.set_fact": {
+                            "outcomes": "{{ outcomes | combine({%r: ansible_failed_result.msg}) }}" % case_id
+                        },
+                    }
+                ],
+            }
+        )
+    tasks.append({"name": "Outcomes", "ansible.builtin.debug": {"var": "outcomes"}})
+    play = [
+        {
+            "name": "Bad input",
+            "hosts": "rke2_servers",
+            "gather_facts": False,
+            "vars": {
+                "outcomes": {},
+                "rke2_manifests_dir": str(folder / "manifests"),
+                "rke2_test_skip_services": True,
+                "azure_cloud_provider_config_path": str(folder / "azure.json"),
+            },
+            "tasks": tasks,
+        }
+    ]
+    run = run_playbook(play, args=("-i", str(write_inventory(folder))), check=True)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert not (folder / "manifests").exists()
+    return run.task("Outcomes", host="localhost")["outcomes"]
