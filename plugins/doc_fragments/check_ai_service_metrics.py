@@ -35,8 +35,8 @@ options:
         type: str
       service_monitor_selector:
         description:
-          - When O(ai_service_metrics.service_monitor) is not set, the ServiceMonitors whose C(spec.selector.matchLabels)
-            contain these labels are used.
+          - When O(ai_service_metrics.service_monitor) is not set, the ServiceMonitors whose
+            C(spec.selector.matchLabels) contain these labels are used.
         type: dict
         default: {app: nvidia-dcgm-exporter}
       job:
