@@ -788,15 +788,20 @@ class Api(object):
         return Response(200, text.encode(), "text/plain")
 
     def _proxy(self, req, rt, t):
-        if rt.resource != "services":
-            raise errors.ApiError(405, "MethodNotAllowed", "the stand-in API server proxies only services", {})
+        # services/proxy and pods/proxy: the scenario's ``proxy`` map declares the page behind
+        # "ns/name:port/path" (the name of a Service or of a Pod); nothing is really forwarded
+        if rt.resource not in ("services", "pods"):
+            raise errors.ApiError(405, "MethodNotAllowed", "the stand-in API server proxies only services and pods", {})
         name, _sep, port = t.name.partition(":")
-        svc = self.ctx.store.raw_get("", "services", t.namespace, name)
-        if svc is None:
-            raise errors.not_found("", "services", name)
+        target = self.ctx.store.raw_get("", rt.resource, t.namespace, name)
+        if target is None:
+            raise errors.not_found("", rt.resource, name)
+        if rt.resource == "pods" and (target.get("status") or {}).get("phase") != "Running":
+            raise errors.service_unavailable('pod "%s" is not running' % name)
         text = self.ctx.proxy_text(t.namespace, name, port, "/" + "/".join(t.extra))
         if text is None:
-            raise errors.service_unavailable('no endpoints available for service "%s"' % t.name)
+            what = "service" if rt.resource == "services" else "pod"
+            raise errors.service_unavailable('no endpoints available for %s "%s"' % (what, t.name))
         return Response(200, text.encode(), "text/plain; version=0.0.4; charset=utf-8")
 
     def _scale(self, req, rt, t):
