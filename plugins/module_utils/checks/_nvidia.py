@@ -26,6 +26,8 @@ DEVICE_PLUGIN_APP = "nvidia-device-plugin-daemonset"
 TOOLKIT_APP = "nvidia-container-toolkit-daemonset"
 DEVICE_PLUGIN_CONTAINER = "nvidia-device-plugin"
 TOOLKIT_CONTAINER = "nvidia-container-toolkit-ctr"
+# evidence lists of nodes and pods stop here on large clusters
+EVIDENCE_LINES = 50
 
 
 def gpu_node_option():
@@ -39,8 +41,16 @@ def gpu_nodes(ctx, result, selector):
     items, evidence = shared_list(
         ctx, result, "GPU nodes (label selector %s)" % selector, nodes_res, label_selector=selector
     )
-    evidence.output = [name_of(n) for n in items] or "no node matches %s" % selector
+    evidence.output = capped([name_of(n) for n in items]) or "no node matches %s" % selector
     return items, evidence
+
+
+def capped(lines, limit=EVIDENCE_LINES):
+    """At most ``limit`` evidence lines, saying how many were left out (details keep everything)."""
+    lines = list(lines)
+    if len(lines) <= limit:
+        return lines
+    return [*lines[:limit], "... and %d more" % (len(lines) - limit)]
 
 
 def policy_resource(ctx):

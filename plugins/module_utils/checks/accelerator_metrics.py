@@ -41,6 +41,7 @@ from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._common
     selector_string,
 )
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._nvidia import (
+    capped,
     gpu_node_option,
     gpu_nodes,
 )
@@ -235,9 +236,10 @@ def run(ctx, result):
         pods, pod_ev = ctx.list(
             result, "exporter pods (the Service's selector)", pods_res, namespace, label_selector=selector
         )
-        pod_ev.output = [
-            "%s node=%s %s" % (name_of(p), (p.get("spec") or {}).get("nodeName"), pod_ready(p)[1]) for p in pods
-        ] or "no pod matches %s" % selector
+        pod_ev.output = (
+            capped("%s node=%s %s" % (name_of(p), (p.get("spec") or {}).get("nodeName"), pod_ready(p)[1]) for p in pods)
+            or "no pod matches %s" % selector
+        )
         targets = []
         on_node = {}
         for pod in pods:

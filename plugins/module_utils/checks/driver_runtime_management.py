@@ -27,6 +27,7 @@ from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._common
 )
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._nvidia import (
     POLICY_GROUP,
+    capped,
     cluster_policy,
     component_enabled,
     gpu_node_option,
@@ -139,7 +140,7 @@ def run(ctx, result):
         if driver is None:
             unlabelled.append(name)
         problems.extend("%s: %s" % (name, p) for p in node_problems)
-    node_ev.output = lines
+    node_ev.output = capped(lines)
     result.details["nodes"] = per_node
     if len(unlabelled) == len(nodes):
         return result.finish(

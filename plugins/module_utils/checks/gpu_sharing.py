@@ -35,6 +35,7 @@ from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._common
 )
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._nvidia import (
     allocatable,
+    capped,
     cluster_policy,
     gpu_node_option,
     gpu_nodes,
@@ -153,7 +154,7 @@ def run(ctx, result):
                 else "",
             )
         )
-    node_ev.output = lines or "no GPU node"
+    node_ev.output = capped(lines) or "no GPU node"
     # the device plugin config is read only when no node shows sharing, to tell "configured but not
     # exposed" from "not detected" (what nodes advertise is the proof; the config is the diagnosis)
     configured, config_problem = {}, None

@@ -28,6 +28,7 @@ from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._common
 )
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._nvidia import (
     allocatable,
+    capped,
     cluster_policy,
     gpu_node_option,
     gpu_nodes,
@@ -87,7 +88,7 @@ def run(ctx, result):
                     "%s is a vGPU host (%s=vm-vgpu) but advertises no vGPU devices: check the vgpu-device-manager "
                     "pod and its vGPU config" % (name, WORKLOAD_CONFIG)
                 )
-    node_ev.output = lines or "no GPU node is labelled %s=true or %s=vm-vgpu" % (VGPU_PRESENT, WORKLOAD_CONFIG)
+    node_ev.output = capped(lines) or "no GPU node is labelled %s=true or %s=vm-vgpu" % (VGPU_PRESENT, WORKLOAD_CONFIG)
     result.details.update({"vgpu_guests": guests, "vgpu_hosts": hosts})
 
     if hosts:

@@ -202,3 +202,17 @@ def test_missing_prometheus_client_is_reported(monkeypatch):
     result = run(gpu_world())[0]
     assert result["status"] == "error"
     assert "pip install prometheus-client" in result["summary"]
+
+
+def test_evidence_lists_are_capped_on_large_clusters():
+    nodes = tuple("gpu-%02d" % i for i in range(60))
+    world = gpu_world(nodes=nodes, monitoring=False)
+    result = run(world)[0]
+    assert result["status"] == "passed", result["summary"]
+    listing = next(e for e in result["evidence"] if e["description"].startswith("GPU nodes"))
+    assert len(listing["output"]) == 51
+    assert listing["output"][-1] == "... and 10 more"
+    assert len(result["details"]["nodes"]) == 60
+    # every failing node gets its page as evidence, passing ones only the first three
+    pages = [e for e in result["evidence"] if e["description"].startswith("metrics page")]
+    assert len(pages) == 3
