@@ -67,7 +67,7 @@ def write_inventory(folder):
     return path
 
 
-def render(folder, roles, extra_vars=None, args=(), check=False):
+def render(folder, roles, extra_vars=None, args=(), check=False, env=None):
     """Run ``roles`` (names or ``(name, vars)``) on localhost; manifests land in ``folder/manifests``.
 
     Returns ``(PlaybookRun, manifests folder)``.
@@ -90,7 +90,9 @@ def render(folder, roles, extra_vars=None, args=(), check=False):
             "tasks": tasks,
         }
     ]
-    run = run_playbook(play, extra_vars=extra_vars, args=("-i", str(write_inventory(folder)), *args), check=check)
+    run = run_playbook(
+        play, extra_vars=extra_vars, args=("-i", str(write_inventory(folder)), *args), check=check, env=env
+    )
     return run, manifests
 
 

@@ -5,7 +5,8 @@ Used by the Molecule ``site`` scenario's verify step (on the ``-vvv --diff`` log
 the target roots) and by the role secrets tests.
 
 Run as ``python -m tests.integration.roles.leaks --secrets FILE [--text FILE...] [--root DIR...]``,
-``FILE`` holding one secret a line; the exit code is 1 when anything leaked. The findings name the
+``FILE`` holding one secret a line; the exit code is 1 when anything leaked, 2 when a
+given file or folder does not exist. The findings name the
 file and which secret (by its position in FILE), never the value.
 """
 
@@ -67,6 +68,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     with open(args.secrets, encoding="utf-8") as handle:
         secrets = [line.rstrip("\n") for line in handle if line.strip()]
+    missing = [path for path in args.root + args.text if not os.path.exists(path)]
+    if missing:
+        print("ERROR no such file or folder: %s" % ", ".join(missing))
+        return 2
     problems = []
     for path in args.text:
         with open(path, "rb") as handle:
