@@ -17,9 +17,11 @@ CHECKS = (
 )
 GPU_NODES = ("rke2-gpu-agent-0", "rke2-gpu-agent-1")
 DATA = pathlib.Path(__file__).resolve().parent / "data"
-# The stand-in proxies Services only (405 for pods/<name>:<port>/proxy), so accelerator_metrics reads the
-# exporter Service's page, which the scenario declares with the series of both exporters.
-STANDIN_SCRAPE = {"scrape": "service"}
+# pages the rke2-gpu scenario declares behind the API server's proxy
+POD_PAGES = {
+    "rke2-gpu-agent-0": "gpu-operator/nvidia-dcgm-exporter-7hq4m:9400/metrics",
+    "rke2-gpu-agent-1": "gpu-operator/nvidia-dcgm-exporter-xk2vd:9400/metrics",
+}
 SERVICE_PAGE = "gpu-operator/nvidia-dcgm-exporter:gpu-metrics/metrics"
 TARGETS_PAGE = "monitoring/prometheus-operated:web/api/v1/targets"
 
@@ -93,7 +95,6 @@ def check_tasks(name, srv, toolkit_paths=None, requirements=CHECKS, **options):
         )
         configs[node] = "{{ %s }}" % var
     args = {"kubeconfig": srv.kubeconfig, "requirements": list(requirements)}
-    args["accelerator_metrics"] = dict(STANDIN_SCRAPE, **options.pop("accelerator_metrics", {}))
     if configs:
         args["secure_accelerator_access"] = dict(options.pop("secure_accelerator_access", {}), toolkit_configs=configs)
     args.update(options)

@@ -15,6 +15,7 @@ import yaml
 
 from tests.integration.checks.accelerator_helpers import (
     CHECKS,
+    POD_PAGES,
     SERVICE_PAGE,
     TARGETS_PAGE,
     TOOLKIT_TOML,
@@ -34,9 +35,28 @@ def fragment(name):
         return yaml.safe_load(fh)
 
 
-def service_page(keep):
-    page = fragment("gpu-operator.yaml")["proxy"][SERVICE_PAGE]
-    return "".join(line for line in page.splitlines(True) if keep(line))
+def page(key, keep):
+    text = fragment("gpu-operator.yaml")["proxy"][key]
+    return "".join(line for line in text.splitlines(True) if keep(line))
+
+
+def without_memory(line):
+    return "DCGM_FI_DEV_FB_" not in line
+
+
+def exporter_pod_pending():
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "name": "nvidia-dcgm-exporter-xk2vd",
+        "namespace": "gpu-operator",
+        "patch": {
+            "status": {
+                "phase": "Pending",
+                "conditions": [{"type": "Ready", "status": "False", "reason": "ContainersNotReady"}],
+            }
+        },
+    }
 
 
 def device_plugin_strategy(strategy):
@@ -88,15 +108,24 @@ INVALID_TOML = TOOLKIT_TOML.format(volume_mounts="true", envvar="false").replace
 BROKEN = {
     "no node facts": (None, None, ["secure_accelerator_access"]),
     "no memory metrics": (
-        {"proxy": {SERVICE_PAGE: service_page(lambda line: "DCGM_FI_DEV_FB_" not in line)}},
+        {"proxy": {key: page(key, without_memory) for key in POD_PAGES.values()}},
         None,
         ["accelerator_metrics"],
     ),
+    # the exporter of rke2-gpu-agent-1 answers, but with no GPU series (only its HELP/TYPE lines)
     "gpu node without series": (
-        {"proxy": {SERVICE_PAGE: service_page(lambda line: 'Hostname="rke2-gpu-agent-1"' not in line)}},
+        {"proxy": {POD_PAGES["rke2-gpu-agent-1"]: page(POD_PAGES["rke2-gpu-agent-1"], lambda line: line[0] == "#")}},
         None,
         ["accelerator_metrics"],
     ),
+    "exporter pod not ready": ({"patch": [exporter_pod_pending()]}, None, ["accelerator_metrics"]),
+    # scrape=service: the one page read through the Service holds only rke2-gpu-agent-0's series
+    "service page of one node": (
+        {"proxy": {SERVICE_PAGE: page(SERVICE_PAGE, lambda line: 'Hostname="rke2-gpu-agent-1"' not in line)}},
+        None,
+        ["accelerator_metrics"],
+    ),
+    "service page of both nodes": (None, None, ["accelerator_metrics"]),
     "target down": ({"proxy": {TARGETS_PAGE: targets_with_one_down()}}, None, ["ai_service_metrics"]),
     # these two fail before the node side is looked at: no toolkit files needed
     "policy not ready": (POLICY_NOT_READY, None, ["secure_accelerator_access", "driver_runtime_management"]),
@@ -131,6 +160,8 @@ def broken(tmp_path_factory):
             srv = StandIn(scenario="rke2-gpu", overrides=overrides).start()
             servers.append(srv)
             spec = {"srv": srv, "requirements": requirements}
+            if name.startswith("service page"):
+                spec["accelerator_metrics"] = {"scrape": "service"}
             if files is not None:
                 spec["toolkit_paths"] = paths[name] = toolkit_files(tmp_path_factory.mktemp("toolkit"), files)
             scenarios[name] = spec
@@ -182,12 +213,14 @@ def test_absent_shoulds_are_not_detected(as_shipped, requirement):
 
 def test_evidence_can_be_replayed_with_kubectl(as_shipped):
     results, _run, _srv = as_shipped
-    page = evidence(results["accelerator_metrics"], "metrics page of node rke2-gpu-agent-0")
-    assert page["kubectl"] == (
-        "kubectl get --raw '/api/v1/namespaces/gpu-operator/services/nvidia-dcgm-exporter:gpu-metrics/proxy/metrics'"
+    page_ev = evidence(
+        results["accelerator_metrics"], "metrics page of node rke2-gpu-agent-0 (pod nvidia-dcgm-exporter-7hq4m)"
     )
-    assert page["output"][0].startswith('DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-6f1c2a94')
-    assert all('Hostname="rke2-gpu-agent-0"' in line for line in page["output"] if not line.startswith("..."))
+    assert page_ev["kubectl"] == (
+        "kubectl get --raw '/api/v1/namespaces/gpu-operator/pods/nvidia-dcgm-exporter-7hq4m:9400/proxy/metrics'"
+    )
+    assert page_ev["output"][0].startswith('DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-6f1c2a94')
+    assert any(line.startswith("DCGM_FI_DEV_FB_USED{") for line in page_ev["output"])
     targets = evidence(results["ai_service_metrics"], "active targets")
     assert "/api/v1/namespaces/monitoring/services/prometheus-operated:web/proxy/api/v1/targets" in targets["kubectl"]
 
@@ -199,6 +232,13 @@ def test_reads_are_bounded(as_shipped):
     assert counters["/api/v1/nodes"] == 1
     assert counters["/apis/nvidia.com/v1/clusterpolicies"] == 1
     assert counters["/apis/apps/v1/namespaces/gpu-operator/daemonsets"] == 1
+    # exporter pods listed once, then one proxy read per GPU node
+    assert counters["/api/v1/namespaces/gpu-operator/pods"] == 1
+    proxied = sorted(p for p in counters if "/proxy/" in p and "/pods/" in p)
+    assert proxied == [
+        "/api/v1/namespaces/gpu-operator/pods/nvidia-dcgm-exporter-7hq4m:9400/proxy/metrics",
+        "/api/v1/namespaces/gpu-operator/pods/nvidia-dcgm-exporter-xk2vd:9400/proxy/metrics",
+    ]
     assert all(r["method"] == "GET" for r in srv.requests)
 
 
@@ -218,8 +258,33 @@ def test_dcgm_page_without_memory_metrics(broken):
 def test_gpu_node_without_series(broken):
     result = broken[0]["gpu node without series"]["accelerator_metrics"]
     assert result["status"] == "failed"
-    assert "missing on 1 of 2 GPU node(s): rke2-gpu-agent-1: no series carry" in result["summary"]
+    assert (
+        "missing on 1 of 2 GPU node(s): rke2-gpu-agent-1: no per-GPU series of DCGM_FI_DEV_GPU_UTIL, "
+        "DCGM_FI_DEV_FB_USED, DCGM_FI_DEV_FB_FREE" in result["summary"]
+    )
     assert "rke2-gpu-agent-0:" not in result["summary"]
+
+
+def test_exporter_pod_not_ready(broken):
+    result = broken[0]["exporter pod not ready"]["accelerator_metrics"]
+    assert result["status"] == "failed"
+    assert (
+        "rke2-gpu-agent-1: exporter pod nvidia-dcgm-exporter-xk2vd is not ready (Pending, Ready=False)"
+        in result["summary"]
+    )
+
+
+def test_service_scraping_proves_only_the_nodes_on_its_page(broken):
+    result = broken[0]["service page of one node"]["accelerator_metrics"]
+    assert result["status"] == "failed"
+    assert "rke2-gpu-agent-1: no series carry Hostname/hostname/node=rke2-gpu-agent-1" in result["summary"]
+    assert "use accelerator_metrics.scrape=pods" in result["summary"]
+    both = broken[0]["service page of both nodes"]["accelerator_metrics"]
+    assert both["status"] == "passed", both["summary"]
+    page_ev = evidence(both, "metrics page of node rke2-gpu-agent-1 (through the Service)")
+    assert page_ev["kubectl"] == (
+        "kubectl get --raw '/api/v1/namespaces/gpu-operator/services/nvidia-dcgm-exporter:gpu-metrics/proxy/metrics'"
+    )
 
 
 def test_prometheus_target_down(broken):
@@ -307,16 +372,3 @@ def test_check_mode_gives_the_same_results(tmp_path):
         "virtualized_accelerator": "skipped",
     }
     assert run.task("check")["changed"] is False
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="the stand-in proxies Services only (405 for pods/<name>:<port>/proxy): the default scrape=pods "
-    "cannot be exercised end to end until it proxies pods; when this starts passing, drop STANDIN_SCRAPE",
-)
-def test_default_pod_scraping_against_the_standin():
-    with StandIn(scenario="rke2-gpu") as srv:
-        results = run_scenarios(
-            {"check": dict(srv=srv, requirements=["accelerator_metrics"], accelerator_metrics={"scrape": "pods"})}
-        )[0]
-    assert results["check"]["accelerator_metrics"]["status"] == "passed", results["check"]["accelerator_metrics"]
