@@ -1,9 +1,10 @@
-"""Command line: ``python -m tests.standin --scenario NAME --kubeconfig-out PATH [--override FILE]``.
+"""Command line: ``python -m tests.standin --scenario NAME --kubeconfig-out PATH [--override FILE] [--counters-out F]``.
 
 Prints the URL, writes the kubeconfig (mode 0600) and serves until SIGINT or SIGTERM.
 """
 
 import argparse
+import json
 import signal
 import sys
 import threading
@@ -20,6 +21,7 @@ def main(argv=None):
     parser.add_argument("--override", action="append", default=[], help="YAML file of overrides (repeatable)")
     parser.add_argument("--catalog", choices=("1.34", "1.33"), default=None, help="built-in API catalog")
     parser.add_argument("--no-tls", action="store_true", help="serve plain HTTP instead of HTTPS")
+    parser.add_argument("--counters-out", help="on exit, write the request counters (JSON) to this file")
     args = parser.parse_args(argv)
     overrides = {}
     try:
@@ -57,6 +59,9 @@ def main(argv=None):
     while not done.wait(0.5):
         pass
     srv.stop()
+    if args.counters_out:
+        with open(args.counters_out, "w") as fh:
+            json.dump(srv.counters(), fh, indent=1, sort_keys=True)
     print("stopped", file=sys.stderr, flush=True)
     return 0
 
