@@ -147,7 +147,9 @@ class Schemas:
         for group in catalog["groups"]:
             for version in group["versions"]:
                 for resource in version["resources"]:
-                    api_version = "%s/%s" % (group["group"], version["version"]) if group["group"] else version["version"]
+                    api_version = (
+                        "%s/%s" % (group["group"], version["version"]) if group["group"] else version["version"]
+                    )
                     self.builtin_scope[(api_version, resource["kind"])] = resource["scope"]
 
     def scope(self, api_version, kind):
@@ -247,9 +249,13 @@ def unknown_values(values, defaults, path="", free_form=()):
             if not isinstance(value, list):
                 problems.append("%s: the chart expects a list here, got %s" % (where, type(value).__name__))
         elif isinstance(value, (dict, list)):
-            problems.append("%s: the chart expects a %s here, got %s" % (where, type(default).__name__, type(value).__name__))
+            problems.append(
+                "%s: the chart expects a %s here, got %s" % (where, type(default).__name__, type(value).__name__)
+            )
         elif isinstance(default, bool) != isinstance(value, bool):
-            problems.append("%s: the chart's default is %r (%s), got %r" % (where, default, type(default).__name__, value))
+            problems.append(
+                "%s: the chart's default is %r (%s), got %r" % (where, default, type(default).__name__, value)
+            )
     return problems
 
 
@@ -266,7 +272,7 @@ def _set_to_values(settings):
 
 
 def chart_name(manifest):
-    """The chart a HelmChart installs (last part of ``spec.chart``), or the bundled chart a HelmChartConfig configures."""
+    """The chart a HelmChart installs (end of ``spec.chart``), or the bundled chart a HelmChartConfig configures."""
     obj = manifest.obj
     if obj.get("kind") == "HelmChartConfig":
         return obj["metadata"]["name"]

@@ -59,7 +59,9 @@ def write_inventory(folder):
         yaml.safe_dump(
             {
                 "rke2_servers": {
-                    "hosts": {"localhost": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}}
+                    "hosts": {
+                        "localhost": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+                    }
                 }
             }
         )
@@ -163,7 +165,10 @@ def bad_input(tmp_path_factory):
                 "block": [
                     {
                         "name": "Run %s with bad input" % role,
-                        "ansible.builtin.include_role": {"name": "ai_conformance.rke2.%s" % role, "tasks_from": tasks_from},
+                        "ansible.builtin.include_role": {
+                            "name": "ai_conformance.rke2.%s" % role,
+                            "tasks_from": tasks_from,
+                        },
                         "vars": role_vars,
                     },
                     {

@@ -15,20 +15,51 @@ def _without(name, **changes):
 
 
 CASES = [
-    ("missing-tenant", _without("azure_cloud_provider_tenant_id"), ["missing required arguments", "azure_cloud_provider_tenant_id"]),
-    ("missing-subnet", _without("azure_cloud_provider_subnet_name"), ["missing required arguments", "azure_cloud_provider_subnet_name"]),
-    ("wrong-type", _without(None, azure_cloud_provider_use_managed_identity_extension="perhaps"),
-     ["azure_cloud_provider_use_managed_identity_extension", "bool"]),
-    ("unknown-choice", _without(None, azure_cloud_provider_vm_type="vmx"),
-     ["azure_cloud_provider_vm_type", "vmss, standard, vmssflex", "vmx"]),
-    ("unknown-cloud", _without(None, azure_cloud_provider_cloud="AzureMoonCloud"), ["azure_cloud_provider_cloud", "AzureMoonCloud"]),
-    ("tenant-not-a-guid", _without(None, azure_cloud_provider_tenant_id="contoso.onmicrosoft.com"),
-     ["azure_cloud_provider_tenant_id", "GUID"]),
-    ("service-principal-without-secret", _without("azure_cloud_provider_aad_client_secret"),
-     ["azure_cloud_provider_aad_client_secret", "not empty"]),
-    ("empty-location", _without(None, azure_cloud_provider_location=""), ["azure_cloud_provider_location", "must not be empty"]),
-    ("config-outside-etc-kubernetes", _without(None, azure_cloud_provider_config_path="/tmp/azure.json"),
-     ["azure_cloud_provider_config_path", "/etc/kubernetes", "/tmp/azure.json"]),
+    (
+        "missing-tenant",
+        _without("azure_cloud_provider_tenant_id"),
+        ["missing required arguments", "azure_cloud_provider_tenant_id"],
+    ),
+    (
+        "missing-subnet",
+        _without("azure_cloud_provider_subnet_name"),
+        ["missing required arguments", "azure_cloud_provider_subnet_name"],
+    ),
+    (
+        "wrong-type",
+        _without(None, azure_cloud_provider_use_managed_identity_extension="perhaps"),
+        ["azure_cloud_provider_use_managed_identity_extension", "bool"],
+    ),
+    (
+        "unknown-choice",
+        _without(None, azure_cloud_provider_vm_type="vmx"),
+        ["azure_cloud_provider_vm_type", "vmss, standard, vmssflex", "vmx"],
+    ),
+    (
+        "unknown-cloud",
+        _without(None, azure_cloud_provider_cloud="AzureMoonCloud"),
+        ["azure_cloud_provider_cloud", "AzureMoonCloud"],
+    ),
+    (
+        "tenant-not-a-guid",
+        _without(None, azure_cloud_provider_tenant_id="contoso.onmicrosoft.com"),
+        ["azure_cloud_provider_tenant_id", "GUID"],
+    ),
+    (
+        "service-principal-without-secret",
+        _without("azure_cloud_provider_aad_client_secret"),
+        ["azure_cloud_provider_aad_client_secret", "not empty"],
+    ),
+    (
+        "empty-location",
+        _without(None, azure_cloud_provider_location=""),
+        ["azure_cloud_provider_location", "must not be empty"],
+    ),
+    (
+        "config-outside-etc-kubernetes",
+        _without(None, azure_cloud_provider_config_path="/tmp/azure.json"),
+        ["azure_cloud_provider_config_path", "/etc/kubernetes", "/tmp/azure.json"],
+    ),
 ]
 for _case in CASES:
     for _entry in ("main", "node_config"):

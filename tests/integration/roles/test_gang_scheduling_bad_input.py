@@ -5,10 +5,17 @@ import pytest
 from tests.integration.roles.conftest import bad_input_case
 
 CASES = [
-    ("unknown-choice", {"gang_scheduling_scheduler": "slurm"}, ["gang_scheduling_scheduler", "volcano, kueue", "slurm"]),
+    (
+        "unknown-choice",
+        {"gang_scheduling_scheduler": "slurm"},
+        ["gang_scheduling_scheduler", "volcano, kueue", "slurm"],
+    ),
     # a map is turned into its text by the argument spec (type str); the version check refuses that text
-    ("map-as-version", {"gang_scheduling_volcano_chart_version": {"major": 1}},
-     ["gang_scheduling_volcano_chart_version", "MAJOR.MINOR.PATCH"]),
+    (
+        "map-as-version",
+        {"gang_scheduling_volcano_chart_version": {"major": 1}},
+        ["gang_scheduling_volcano_chart_version", "MAJOR.MINOR.PATCH"],
+    ),
     ("unknown-state", {"gang_scheduling_state": "off"}, ["gang_scheduling_state", "present, absent"]),
 ]
 for _case in CASES:

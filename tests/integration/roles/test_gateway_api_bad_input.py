@@ -5,11 +5,13 @@ import pytest
 from tests.integration.roles.conftest import bad_input_case
 
 CASES = [
-    ("wrong-type", {"gateway_api_experimental_channel": "sometimes"},
-     ["gateway_api_experimental_channel", "bool"]),
+    ("wrong-type", {"gateway_api_experimental_channel": "sometimes"}, ["gateway_api_experimental_channel", "bool"]),
     ("unknown-choice", {"gateway_api_state": "gone"}, ["gateway_api_state", "present, absent", "gone"]),
-    ("bad-class-name", {"gateway_api_gateway_class_name": "Traefik_GW"},
-     ["gateway_api_gateway_class_name", "RFC 1123", "Traefik_GW"]),
+    (
+        "bad-class-name",
+        {"gateway_api_gateway_class_name": "Traefik_GW"},
+        ["gateway_api_gateway_class_name", "RFC 1123", "Traefik_GW"],
+    ),
 ]
 for _case in CASES:
     bad_input_case("gateway_api-" + _case[0], "gateway_api", _case[1])

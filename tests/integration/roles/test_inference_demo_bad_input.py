@@ -7,8 +7,11 @@ from tests.integration.roles.conftest import bad_input_case
 CASES = [
     ("wrong-type", {"inference_demo_max_replicas": "lots"}, ["inference_demo_max_replicas", "int"]),
     ("unknown-choice", {"inference_demo_state": "running"}, ["inference_demo_state", "present, absent", "running"]),
-    ("max-below-min", {"inference_demo_min_replicas": 3, "inference_demo_max_replicas": 2},
-     ["inference_demo_max_replicas", "inference_demo_min_replicas"]),
+    (
+        "max-below-min",
+        {"inference_demo_min_replicas": 3, "inference_demo_max_replicas": 2},
+        ["inference_demo_max_replicas", "inference_demo_min_replicas"],
+    ),
 ]
 for _case in CASES:
     bad_input_case("inference_demo-" + _case[0], "inference_demo", _case[1])

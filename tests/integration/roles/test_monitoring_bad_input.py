@@ -7,8 +7,11 @@ from tests.integration.roles.conftest import bad_input_case
 CASES = [
     ("wrong-type", {"monitoring_prometheus_adapter": "yes please"}, ["monitoring_prometheus_adapter", "bool"]),
     ("unknown-choice", {"monitoring_state": "paused"}, ["monitoring_state", "present, absent", "paused"]),
-    ("bad-release-name", {"monitoring_release_name": "Prometheus.Stack"},
-     ["monitoring_release_name", "RFC 1123", "Prometheus.Stack"]),
+    (
+        "bad-release-name",
+        {"monitoring_release_name": "Prometheus.Stack"},
+        ["monitoring_release_name", "RFC 1123", "Prometheus.Stack"],
+    ),
     ("unpinned-version", {"monitoring_prometheus_adapter_version": ">=5"}, ["monitoring_prometheus_adapter_version"]),
 ]
 for _case in CASES:

@@ -65,19 +65,25 @@ def _set_values(manifest, mutate):
 
 # One typo per chart whose values a role sets: the values path is misspelt at its deepest level.
 VALUE_TYPOS = [
-    ("rke2-traefik-config", lambda v: v["providers"].update(kubernetesGatway=v["providers"].pop("kubernetesGateway")),
-     "providers.kubernetesGatway"),
+    (
+        "rke2-traefik-config",
+        lambda v: v["providers"].update(kubernetesGatway=v["providers"].pop("kubernetesGateway")),
+        "providers.kubernetesGatway",
+    ),
     ("gpu-operator", lambda v: v["toolkit"].update(envs=v["toolkit"].pop("env")), "toolkit.envs"),
     ("gpu-operator", lambda v: v.update(devicePlugn=v.pop("devicePlugin")), "devicePlugn"),
     ("prometheus-adapter", lambda v: v["rules"].update(customs=v["rules"].pop("custom")), "rules.customs"),
     ("prometheus-adapter", lambda v: v["prometheus"].update(uri=v["prometheus"].pop("url")), "prometheus.uri"),
     ("volcano", lambda v: v["basic"].update(image_tag=v["basic"].pop("image_tag_version")), "basic.image_tag"),
     ("cluster-autoscaler", lambda v: v.update(autoscalingGroup=v.pop("autoscalingGroups")), "autoscalingGroup"),
-    ("cluster-autoscaler", lambda v: v.update(secretKeyRefName=v.pop("secretKeyRefNameOverride")),
-     "secretKeyRefName"),
-    ("cloud-provider-azure", lambda v: v["cloudControllerManager"].update(
-        configureCloudRoute=v["cloudControllerManager"].pop("configureCloudRoutes")),
-     "cloudControllerManager.configureCloudRoute"),
+    ("cluster-autoscaler", lambda v: v.update(secretKeyRefName=v.pop("secretKeyRefNameOverride")), "secretKeyRefName"),
+    (
+        "cloud-provider-azure",
+        lambda v: v["cloudControllerManager"].update(
+            configureCloudRoute=v["cloudControllerManager"].pop("configureCloudRoutes")
+        ),
+        "cloudControllerManager.configureCloudRoute",
+    ),
 ]
 
 
@@ -94,8 +100,11 @@ def test_a_typo_in_a_values_path_fails(rendered, stem, mutate, path):
     [
         ("gpu-operator", lambda v: v["driver"].update(enabled="yes"), "driver.enabled: the chart's default is True"),
         ("volcano", lambda v: v.update(basic="v1.15.0"), "basic: the chart expects a map here"),
-        ("cluster-autoscaler", lambda v: v.update(autoscalingGroups={"name": "x"}),
-         "autoscalingGroups: the chart expects a list here"),
+        (
+            "cluster-autoscaler",
+            lambda v: v.update(autoscalingGroups={"name": "x"}),
+            "autoscalingGroups: the chart expects a list here",
+        ),
     ],
     ids=["bool-as-string", "scalar-for-map", "map-for-list"],
 )
@@ -140,27 +149,74 @@ def test_set_and_values_are_checked_too(rendered):
 @pytest.mark.parametrize(
     ("stem", "kind", "mutate", "expected"),
     [
-        ("gatewayclass-traefik", None, lambda o: o["spec"].update(controller="traefik.io/gateway-controller"),
-         "Additional properties are not allowed ('controller' was unexpected)"),
-        ("gatewayclass-traefik", None, lambda o: o["spec"].pop("controllerName"), "'controllerName' is a required property"),
-        ("gpu-operator", None, lambda o: o["spec"].update(valuesContents="x: 1"),
-         "invalid against helm-controller/helm.cattle.io_helmcharts.yaml: spec: Additional properties"),
-        ("gpu-operator", None, lambda o: o["spec"].update(bootstrap="yes"), "spec/bootstrap: 'yes' is not of type 'boolean'"),
-        ("rke2-traefik-config", None, lambda o: o["spec"].update(failurePolicy="ignore"),
-         "spec/failurePolicy: 'ignore' is not one of"),
-        ("nvidia-dcgm-monitor", None, lambda o: o["spec"]["endpoints"][0].update(interval="15 seconds"),
-         "spec/endpoints/0/interval: '15 seconds' does not match"),
+        (
+            "gatewayclass-traefik",
+            None,
+            lambda o: o["spec"].update(controller="traefik.io/gateway-controller"),
+            "Additional properties are not allowed ('controller' was unexpected)",
+        ),
+        (
+            "gatewayclass-traefik",
+            None,
+            lambda o: o["spec"].pop("controllerName"),
+            "'controllerName' is a required property",
+        ),
+        (
+            "gpu-operator",
+            None,
+            lambda o: o["spec"].update(valuesContents="x: 1"),
+            "invalid against helm-controller/helm.cattle.io_helmcharts.yaml: spec: Additional properties",
+        ),
+        (
+            "gpu-operator",
+            None,
+            lambda o: o["spec"].update(bootstrap="yes"),
+            "spec/bootstrap: 'yes' is not of type 'boolean'",
+        ),
+        (
+            "rke2-traefik-config",
+            None,
+            lambda o: o["spec"].update(failurePolicy="ignore"),
+            "spec/failurePolicy: 'ignore' is not one of",
+        ),
+        (
+            "nvidia-dcgm-monitor",
+            None,
+            lambda o: o["spec"]["endpoints"][0].update(interval="15 seconds"),
+            "spec/endpoints/0/interval: '15 seconds' does not match",
+        ),
         ("nvidia-dcgm-monitor", None, lambda o: o["spec"].pop("selector"), "'selector' is a required property"),
-        ("ollama-demo", "HorizontalPodAutoscaler", lambda o: o["spec"].update(maxReplica=3),
-         "invalid for Kubernetes 1.34.0: spec: Additional properties are not allowed ('maxReplica' was unexpected)"),
-        ("ollama-demo", "Deployment", lambda o: o["spec"]["template"]["spec"]["containers"][0].update(ports=8080),
-         "invalid for Kubernetes 1.34.0: spec/template/spec/containers/0/ports: 8080 is not of type"),
-        ("cluster-autoscaler-azure-credentials", None, lambda o: o.update(stringdata={"a": "b"}),
-         "Additional properties are not allowed ('stringdata' was unexpected)"),
+        (
+            "ollama-demo",
+            "HorizontalPodAutoscaler",
+            lambda o: o["spec"].update(maxReplica=3),
+            "invalid for Kubernetes 1.34.0: spec: Additional properties are not allowed ('maxReplica' was unexpected)",
+        ),
+        (
+            "ollama-demo",
+            "Deployment",
+            lambda o: o["spec"]["template"]["spec"]["containers"][0].update(ports=8080),
+            "invalid for Kubernetes 1.34.0: spec/template/spec/containers/0/ports: 8080 is not of type",
+        ),
+        (
+            "cluster-autoscaler-azure-credentials",
+            None,
+            lambda o: o.update(stringdata={"a": "b"}),
+            "Additional properties are not allowed ('stringdata' was unexpected)",
+        ),
     ],
-    ids=["gatewayclass-unknown-field", "gatewayclass-missing-field", "helmchart-unknown-field", "helmchart-type",
-         "helmchartconfig-enum", "servicemonitor-pattern", "servicemonitor-required", "hpa-unknown-field",
-         "deployment-type", "secret-unknown-field"],
+    ids=[
+        "gatewayclass-unknown-field",
+        "gatewayclass-missing-field",
+        "helmchart-unknown-field",
+        "helmchart-type",
+        "helmchartconfig-enum",
+        "servicemonitor-pattern",
+        "servicemonitor-required",
+        "hpa-unknown-field",
+        "deployment-type",
+        "secret-unknown-field",
+    ],
 )
 def test_a_schema_violation_fails(rendered, stem, kind, mutate, expected):
     manifest = _one(rendered, stem, kind)
@@ -172,22 +228,55 @@ def test_a_schema_violation_fails(rendered, stem, kind, mutate, expected):
 @pytest.mark.parametrize(
     ("stem", "kind", "mutate", "expected"),
     [
-        ("nvidia-dcgm-monitor", None, lambda o: o["metadata"].pop("namespace"),
-         "namespaced kind without metadata.namespace"),
-        ("ollama-demo", "Service", lambda o: o["metadata"].pop("namespace"), "namespaced kind without metadata.namespace"),
-        ("gatewayclass-traefik", None, lambda o: o["metadata"].update(namespace="kube-system"),
-         "cluster-scoped kind with metadata.namespace 'kube-system'"),
-        ("ollama-demo", "Namespace", lambda o: o["metadata"].update(namespace="default"),
-         "cluster-scoped kind with metadata.namespace 'default'"),
-        ("volcano", None, lambda o: o["metadata"].update(namespace="volcano-system"),
-         "RKE2's helm-controller objects belong in kube-system"),
+        (
+            "nvidia-dcgm-monitor",
+            None,
+            lambda o: o["metadata"].pop("namespace"),
+            "namespaced kind without metadata.namespace",
+        ),
+        (
+            "ollama-demo",
+            "Service",
+            lambda o: o["metadata"].pop("namespace"),
+            "namespaced kind without metadata.namespace",
+        ),
+        (
+            "gatewayclass-traefik",
+            None,
+            lambda o: o["metadata"].update(namespace="kube-system"),
+            "cluster-scoped kind with metadata.namespace 'kube-system'",
+        ),
+        (
+            "ollama-demo",
+            "Namespace",
+            lambda o: o["metadata"].update(namespace="default"),
+            "cluster-scoped kind with metadata.namespace 'default'",
+        ),
+        (
+            "volcano",
+            None,
+            lambda o: o["metadata"].update(namespace="volcano-system"),
+            "RKE2's helm-controller objects belong in kube-system",
+        ),
         ("ollama-demo", "Deployment", lambda o: o["metadata"].update(name="Ollama_Demo"), "is not a DNS subdomain"),
-        ("gatewayclass-traefik", None, lambda o: o.update(apiVersion="gateway.networking.k8s.io/v2"),
-         "gateway.networking.k8s.io/v2 is not a served version of GatewayClass"),
+        (
+            "gatewayclass-traefik",
+            None,
+            lambda o: o.update(apiVersion="gateway.networking.k8s.io/v2"),
+            "gateway.networking.k8s.io/v2 is not a served version of GatewayClass",
+        ),
         ("gatewayclass-traefik", None, lambda o: o.update(kind="GatewayKlass"), "no schema for"),
     ],
-    ids=["servicemonitor-no-namespace", "service-no-namespace", "gatewayclass-namespaced", "namespace-namespaced",
-         "helmchart-outside-kube-system", "bad-name", "unserved-version", "unknown-kind"],
+    ids=[
+        "servicemonitor-no-namespace",
+        "service-no-namespace",
+        "gatewayclass-namespaced",
+        "namespace-namespaced",
+        "helmchart-outside-kube-system",
+        "bad-name",
+        "unserved-version",
+        "unknown-kind",
+    ],
 )
 def test_a_scope_or_name_error_fails(rendered, stem, kind, mutate, expected):
     manifest = _one(rendered, stem, kind)
@@ -216,5 +305,7 @@ def test_the_command_line_fails_on_a_problem_and_a_missing_manifest(rendered, tm
     broken.write_text(yaml.safe_dump(manifest.obj))
     assert addons.main([str(broken), "--expect", "gpu-operator"]) == 1
     out = capsys.readouterr().out
-    assert "FAIL volcano.yaml[0] HelmChart volcano: spec.valuesContent: basic.image_tag: not a value of the chart" in out
+    assert (
+        "FAIL volcano.yaml[0] HelmChart volcano: spec.valuesContent: basic.image_tag: not a value of the chart" in out
+    )
     assert "FAIL missing manifest gpu-operator" in out

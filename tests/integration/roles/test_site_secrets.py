@@ -52,7 +52,9 @@ def test_azure_config_secret_stays_out_of_output_and_diff(tmp_path):
             "hosts": "rke2_servers",
             "gather_facts": False,
             "vars": {"rke2_manifests_dir": str(folder / "manifests"), "rke2_test_skip_services": True},
-            "tasks": [{"name": "Role", "ansible.builtin.include_role": {"name": "ai_conformance.rke2.azure_cloud_provider"}}],
+            "tasks": [
+                {"name": "Role", "ansible.builtin.include_role": {"name": "ai_conformance.rke2.azure_cloud_provider"}}
+            ],
         }
     ]
     run = run_playbook(
@@ -78,8 +80,14 @@ def test_the_search_finds_a_secret_in_output_and_in_a_diff(tmp_path):
             "hosts": "localhost",
             "gather_facts": False,
             "tasks": [
-                {"name": "Write without no_log", "ansible.builtin.copy": {
-                    "content": '{"aadClientSecret": "%s"}\n' % AZURE_SECRET, "dest": str(target), "mode": "0600"}},
+                {
+                    "name": "Write without no_log",
+                    "ansible.builtin.copy": {
+                        "content": '{"aadClientSecret": "%s"}\n' % AZURE_SECRET,
+                        "dest": str(target),
+                        "mode": "0600",
+                    },
+                },
             ],
         }
     ]
@@ -102,7 +110,9 @@ def test_the_search_finds_world_readable_files_and_base64(tmp_path):
     os.chmod(tmp_path / "sub" / "public", 0o644)
     (tmp_path / "link").symlink_to(tmp_path / "private")
     assert leaks.world_readable_leaks([str(tmp_path)], [secret]) == [(str(tmp_path / "sub" / "public"), 0)]
-    assert leaks.leaks_in_text("token=%s" % base64.b64encode(secret.encode()).decode(), ["other-secret-0", secret]) == [1]
+    assert leaks.leaks_in_text("token=%s" % base64.b64encode(secret.encode()).decode(), ["other-secret-0", secret]) == [
+        1
+    ]
     with pytest.raises(ValueError, match="shorter than 8"):
         leaks.secret_forms(["short"])
 
