@@ -2,11 +2,11 @@
 
 Every inventory host below is a chroot "connection" whose chroot command is /bin/false, on an
 empty folder: tasks that run on the controller (argument specs, assertions, facts, the API steps
-delegated to localhost) work, and a task that would act on a node fails instead of acting anywhere. What runs is what the
-role does on the controller: argument specs and validation (with the variable's name in the
-message), the config.yaml layers, manifest rendering, and the API steps (manifest delivery and
-removal, readiness waits) against the stand-in API server. The Molecule ``default`` scenario
-covers the same role on real chroots; ``extensions/molecule/kind`` is syntax-checked here.
+delegated to localhost) work, and a task that would act on a node fails instead of acting
+anywhere. Tested here: argument specs and validation (with the variable's name in the message),
+the config.yaml layers, manifest rendering, and the API steps (manifest delivery and removal,
+readiness waits) against the stand-in API server. The Molecule ``default`` scenario covers the
+same role on real chroots; ``extensions/molecule/kind`` is syntax-checked here.
 """
 
 import json
@@ -63,7 +63,9 @@ def run_playbook(tmp_path, inventory, plays, args=(), callback_json=False):
     if callback_json:
         env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.posix.json"
     cmd = [str(BIN / "ansible-playbook"), "-i", str(inv), str(book), "-e", "rke2_test_results=%s" % results]
-    proc = subprocess.run(cmd + list(args), capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path, check=False)
+    proc = subprocess.run(
+        cmd + list(args), capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path, check=False
+    )
     data = json.loads(results.read_text()) if results.exists() else None
     return proc.returncode, proc.stdout, proc.stderr, data
 
@@ -124,13 +126,47 @@ REJECT_CASES = {
         "main",
         ["rke2_airgap_artifact_dir", "absolute path"],
     ),
+    # air-gap artifact folders built by the Molecule fixture builder under @ARTIFACTS@ (see the fixture)
+    "airgap-mismatch": (
+        "rke2_servers",
+        {"rke2_install_method": "airgap", "rke2_airgap_artifact_dir": "@ARTIFACTS@/corrupt"},
+        "main",
+        ["rke2_airgap_artifact_dir", "@ARTIFACTS@/corrupt", "sha256 mismatch for rke2.linux-amd64.tar.gz"],
+    ),
+    "airgap-missing-image": (
+        "rke2_servers",
+        {"rke2_install_method": "airgap", "rke2_airgap_artifact_dir": "@ARTIFACTS@/no-image"},
+        "main",
+        ["rke2_airgap_artifact_dir", "rke2-images.linux-amd64.tar.zst is missing"],
+    ),
+    "airgap-unlisted": (
+        "rke2_servers",
+        {
+            "rke2_install_method": "airgap",
+            "rke2_airgap_artifact_dir": "@ARTIFACTS@/good",
+            "rke2_airgap_images": ["rke2-images.linux-amd64.tar.zst", "README.txt"],
+        },
+        "main",
+        ["README.txt has no line in sha256sum-amd64.txt"],
+    ),
+    "airgap-no-sums": (
+        "rke2_servers",
+        {"rke2_install_method": "airgap", "rke2_airgap_artifact_dir": "@ARTIFACTS@/no-sums"},
+        "main",
+        ["sha256sum-amd64.txt is missing from rke2_airgap_artifact_dir"],
+    ),
     "script-env": (
         "rke2_servers",
         {"rke2_install_script_env": {"INSTALL_RKE2_VERSION": "v1.2.3+rke2r1", "FOO": "1"}},
         "main",
         ["rke2_install_script_env", "INSTALL_RKE2_VERSION", "FOO"],
     ),
-    "managed-server": ("rke2_servers", {"rke2_config": {"server": "https://x:9345"}}, "main", ["rke2_config sets server"]),
+    "managed-server": (
+        "rke2_servers",
+        {"rke2_config": {"server": "https://x:9345"}},
+        "main",
+        ["rke2_config sets server"],
+    ),
     "agent-append-form": (
         "rke2_agents",
         {"rke2_host_config": {"tls-san+": ["x.example.com"]}},
@@ -203,7 +239,9 @@ def _reject_inventory():
     servers[ACCEPTED_CONTROL] = _host(ACCEPTED_CONTROL, rke2_token=TOKEN, rke2_bootstrap_server=ACCEPTED_CONTROL)
     # two servers whose cluster-cidr differs
     for name, cidr in zip(CONSISTENT_PAIR, ("10.42.0.0/16", "10.99.0.0/16")):
-        servers[name] = _host(name, rke2_token=TOKEN, rke2_bootstrap_server="cs-a", rke2_host_config={"cluster-cidr": cidr})
+        servers[name] = _host(
+            name, rke2_token=TOKEN, rke2_bootstrap_server="cs-a", rke2_host_config={"cluster-cidr": cidr}
+        )
     return {
         "all": {
             "vars": {"rke2_test_skip_services": True},
@@ -212,10 +250,34 @@ def _reject_inventory():
     }
 
 
+BUILDER = ROOT / "extensions" / "molecule" / "default" / "fixture" / "build_artifacts.py"
+
+
+def _build_artifacts(base):
+    """Fixture artifact folders: good, corrupt (wrong tarball checksum), no-image, no-sums."""
+    for folder, extra in (("good", []), ("corrupt", ["--corrupt"]), ("no-image", []), ("no-sums", [])):
+        cmd = [sys.executable, str(BUILDER), "--out", str(base / folder), "--version", "v1.34.6+rke2r3", *extra]
+        subprocess.run(cmd, check=True, capture_output=True)
+    (base / "no-image" / "rke2-images.linux-amd64.tar.zst").unlink()
+    (base / "no-sums" / "sha256sum-amd64.txt").unlink()
+
+
+def _replace(value, old, new):
+    if isinstance(value, str):
+        return value.replace(old, new)
+    if isinstance(value, list):
+        return [_replace(v, old, new) for v in value]
+    if isinstance(value, dict):
+        return {k: _replace(v, old, new) for k, v in value.items()}
+    return value
+
+
 @pytest.fixture(scope="module")
 def rejections(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("rke2-reject")
-    inventory = _reject_inventory()
+    artifacts = tmp / "artifacts"
+    _build_artifacts(artifacts)
+    inventory = _replace(_reject_inventory(), "@ARTIFACTS@", str(artifacts))
     main_hosts = [n for n, c in REJECT_CASES.items() if c[2] == "main"] + [ACCEPTED_CONTROL]
     manifest_hosts = [n for n, c in REJECT_CASES.items() if c[2] == "manifest"]
     plays = [
@@ -225,7 +287,10 @@ def rejections(tmp_path_factory):
             "gather_facts": False,
             "tasks": [
                 _record_failure(
-                    {"name": "Apply the role", "ansible.builtin.include_role": {"name": ROLE, "apply": {"check_mode": True}}}
+                    {
+                        "name": "Apply the role",
+                        "ansible.builtin.include_role": {"name": ROLE, "apply": {"check_mode": True}},
+                    }
                 )
             ],
         },
@@ -264,6 +329,7 @@ def rejections(tmp_path_factory):
     rc, out, err, data = run_playbook(tmp, inventory, plays)
     assert data is not None, "no results (rc=%s)\n%s\n%s" % (rc, out[-4000:], err[-4000:])
     data["__stdout__"] = out
+    data["__artifacts__"] = str(artifacts)
     return data
 
 
@@ -271,7 +337,8 @@ def rejections(tmp_path_factory):
 def test_bad_input_is_refused_naming_the_variable(rejections, case):
     message = rejections[case]
     assert message != "ACCEPTED", "%s was accepted" % case
-    missing = [text for text in REJECT_CASES[case][3] if text not in message]
+    expected = [text.replace("@ARTIFACTS@", rejections["__artifacts__"]) for text in REJECT_CASES[case][3]]
+    missing = [text for text in expected if text not in message]
     assert not missing, "%s: %s missing from: %s" % (case, missing, message)
 
 
@@ -280,15 +347,15 @@ def test_token_never_appears_in_refusals(rejections):
 
 
 def test_valid_input_passes_validation_and_stops_at_the_node(rejections):
-    # every check passes, then the first task that needs the node cannot reach it (/bin/false)
+    # every check passes (validate.yml, facts.yml come first), then the first task that needs the
+    # node cannot reach it (/bin/false)
     assert ACCEPTED_CONTROL not in rejections
     out = rejections["__stdout__"]
     unreachable = out.index("fatal: [%s]: UNREACHABLE!" % ACCEPTED_CONTROL)
     last_task = out.rindex("TASK [", 0, unreachable)
-    assert out[last_task:].startswith("TASK [ai_conformance.rke2.rke2 : Create the RKE2 data and staging folders]"), out[
-        last_task : unreachable + 300
-    ]
-    assert "ok: [%s]" % ACCEPTED_CONTROL in out[out.index("Check that the keys RKE2 needs identical") :]
+    assert out[last_task:].startswith("TASK [ai_conformance.rke2.rke2 : Create the RKE2 data and staging folders]"), (
+        out[last_task : unreachable + 300]
+    )
 
 
 def test_servers_with_different_consistent_keys_are_refused(rejections):
@@ -343,7 +410,12 @@ def _render_inventory():
 
 MANIFEST_VARIANTS = {
     "list": [
-        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "namespace": "default"}, "data": {"k": "v"}},
+        {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": "a", "namespace": "default"},
+            "data": {"k": "v"},
+        },
         {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "b"}},
     ],
     "mapping": {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "c"}},
@@ -528,7 +600,9 @@ def _manifest_play(hosts, **manifest_vars):
 def _task_results(stdout, prefix):
     """Results of the tasks whose name starts with ``prefix`` (names may be shown templated or not)."""
     data = json.loads(stdout[stdout.index("{") :])
-    return [task["hosts"] for play in data["plays"] for task in play["tasks"] if task["task"]["name"].startswith(prefix)]
+    return [
+        task["hosts"] for play in data["plays"] for task in play["tasks"] if task["task"]["name"].startswith(prefix)
+    ]
 
 
 API_OBJECTS = [
@@ -544,8 +618,8 @@ API_OBJECTS = [
 
 def test_api_delivery_applies_idempotently_and_removes(standin, tmp_path):
     srv = standin(scenario="empty")
-    apply_task = "ai_conformance.rke2.rke2 : Apply the objects of via-api"
-    delete_task = "ai_conformance.rke2.rke2 : Delete the objects of via-api"
+    apply_task = "ai_conformance.rke2.rke2 : Apply the objects through the API - via-api"
+    delete_task = "ai_conformance.rke2.rke2 : Delete the objects and the AddOn through the API - via-api"
     common = {"rke2_manifest_name": "via-api", "rke2_manifest_delivery": "api", "rke2_manifest_content": API_OBJECTS}
     plays = [
         _manifest_play("api-srv:api-agt", **common),
@@ -572,7 +646,11 @@ def test_file_removal_deletes_the_objects_and_the_addon(standin, tmp_path):
     srv.apply_objects(
         [
             {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "old", "namespace": "default"}},
-            {"apiVersion": "k3s.cattle.io/v1", "kind": "Addon", "metadata": {"name": "old-addon", "namespace": "kube-system"}},
+            {
+                "apiVersion": "k3s.cattle.io/v1",
+                "kind": "Addon",
+                "metadata": {"name": "old-addon", "namespace": "kube-system"},
+            },
         ]
     )
     # played on the agent only: the steps on the servers' folder are skipped (they need a node),
@@ -582,7 +660,9 @@ def test_file_removal_deletes_the_objects_and_the_addon(standin, tmp_path):
             "api-agt",
             rke2_manifest_name="old-addon",
             rke2_manifest_state="absent",
-            rke2_manifest_content=[{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "old", "namespace": "default"}}],
+            rke2_manifest_content=[
+                {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "old", "namespace": "default"}}
+            ],
         )
     ]
     rc, out, err, _ = run_playbook(tmp_path, _api_inventory(srv.kubeconfig), removal, callback_json=True)
@@ -599,7 +679,9 @@ def _wait_play(case, node_name, version):
         "tasks": [
             {
                 "name": "Node facts",
-                "ansible.builtin.set_fact": {"__rke2_node": {"node_name": node_name, "version": version, "service": "rke2-server"}},
+                "ansible.builtin.set_fact": {
+                    "__rke2_node": {"node_name": node_name, "version": version, "service": "rke2-server"}
+                },
             },
             _record_failure(
                 {
