@@ -185,7 +185,7 @@ def measure(label, scenario, fn, repeat, tmp):
     """Run ``fn`` ``repeat`` times, each on a fresh stand-in so its request counters are the run's own."""
     times, requests, peaks = [], [], []
     extra, load = {}, ""
-    for _ in range(repeat):
+    for _attempt in range(repeat):
         with StandInProcess(scenario, tmp) as srv:
             elapsed, extra = fn(srv)
         times.append(elapsed)
