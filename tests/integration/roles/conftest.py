@@ -98,34 +98,62 @@ def render(folder, roles, extra_vars=None, args=(), check=False, env=None):
     return run, manifests
 
 
-def render_azure_helmchart(folder, extra_vars=None):
-    """The cloud-provider-azure HelmChart rendered from the role's template, with the role's defaults."""
+def render_templates(folder, cases):
+    """Render role templates the way the roles do, with their defaults and vars, in one ansible-playbook run.
+
+    ``cases``: ``[(file name, role, template, vars)]``; returns ``{file name: [objects]}``. For the
+    template logic of variants (versions, options); the delivery itself is tested through the roles.
+    """
     folder = pathlib.Path(folder)
-    manifests = folder / "manifests"
-    manifests.mkdir(parents=True, exist_ok=True)
-    role = ROLES / "azure_cloud_provider"
+    folder.mkdir(parents=True, exist_ok=True)
+    roles = sorted({case[1] for case in cases})
+    vars_files = [
+        str(path)
+        for role in roles
+        for path in (ROLES / role / "defaults" / "main.yml", ROLES / role / "vars" / "main.yml")
+        if path.is_file()
+    ]
+    tasks = [
+        {
+            "name": "Render %s" % name,
+            "ansible.builtin.copy": {
+                "content": "{{ lookup('ansible.builtin.template', '%s') }}" % (ROLES / role / "templates" / template),
+                "dest": str(folder / name),
+                "mode": "0600",
+            },
+            "vars": role_vars,
+        }
+        for name, role, template, role_vars in cases
+    ]
     play = [
         {
-            "name": "Render the azure_cloud_provider HelmChart template",
+            "name": "Render templates",
             "hosts": "localhost",
             "gather_facts": False,
-            "vars_files": [str(role / "defaults" / "main.yml"), str(role / "vars" / "main.yml")],
-            "tasks": [
-                {
-                    "name": "Render",
-                    "ansible.builtin.copy": {
-                        "content": "{{ lookup('ansible.builtin.template', '%s') }}"
-                        % (role / "templates" / "cloud-provider-azure.yaml.j2"),
-                        "dest": str(manifests / "cloud-provider-azure.yaml"),
-                        "mode": "0600",
-                    },
-                }
-            ],
+            "vars_files": vars_files,
+            "tasks": tasks,
         }
     ]
-    run = run_playbook(play, extra_vars={**AZURE_VARS, **(extra_vars or {})})
+    run = run_playbook(play)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    return manifests / "cloud-provider-azure.yaml"
+    return {case[0]: load(folder / case[0]) for case in cases}
+
+
+def render_azure_helmchart(folder, extra_vars=None):
+    """The cloud-provider-azure HelmChart rendered from the role's template, with the role's defaults."""
+    folder = pathlib.Path(folder) / "manifests"
+    render_templates(
+        folder,
+        [
+            (
+                "cloud-provider-azure.yaml",
+                "azure_cloud_provider",
+                "cloud-provider-azure.yaml.j2",
+                {**AZURE_VARS, **(extra_vars or {})},
+            )
+        ],
+    )
+    return folder / "cloud-provider-azure.yaml"
 
 
 @pytest.fixture(scope="session")
