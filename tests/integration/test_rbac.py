@@ -14,16 +14,22 @@ import yaml
 from tests.integration.playbook import run_playbook
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-ROLE = yaml.safe_load((ROOT / "roles" / "conformance" / "files" / "rbac" / "validator.yaml").read_text())
+DOCS = list(yaml.safe_load_all((ROOT / "roles" / "conformance" / "files" / "rbac" / "validator.yaml").read_text()))
+ROLE = next(d for d in DOCS if d["kind"] == "ClusterRole")
+NAMESPACED = next(d for d in DOCS if d["kind"] == "Role")
 USER = "ai-validator"
 
 
-def binding(role_name, user):
+def binding(role, user):
+    """A ClusterRoleBinding, or a RoleBinding in the Role's namespace, of ``role`` to ``user``."""
+    meta = {"name": "%s-%s" % (role["metadata"]["name"], user)}
+    if role["kind"] == "Role":
+        meta["namespace"] = role["metadata"]["namespace"]
     return {
         "apiVersion": "rbac.authorization.k8s.io/v1",
-        "kind": "ClusterRoleBinding",
-        "metadata": {"name": role_name},
-        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role_name},
+        "kind": "ClusterRoleBinding" if role["kind"] == "ClusterRole" else "RoleBinding",
+        "metadata": meta,
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": role["kind"], "name": role["metadata"]["name"]},
         "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": user}],
     }
 
@@ -59,16 +65,19 @@ def admin_results(cluster):
     return validate(cluster.kubeconfig)
 
 
-def kubeconfig_for(srv, tmp_path, role, user):
-    """A kubeconfig for ``user`` (one per test: the server is shared) bound only to ``role``."""
-    srv.apply_objects([role, binding(role["metadata"]["name"], user)])
+def kubeconfig_for(srv, tmp_path, roles, user):
+    """A kubeconfig for ``user`` (one per test: the server is shared) bound only to ``roles``."""
+    for role in roles:
+        srv.apply_objects([role, binding(role, user)])
     return srv.write_kubeconfig(str(tmp_path / "kubeconfig"), token=srv.token(user))
 
 
 def test_the_role_is_read_only():
-    verbs = {verb for rule in ROLE["rules"] for verb in rule["verbs"]}
-    assert verbs == {"get", "list"}
-    assert not any("secrets" in rule.get("resources", []) for rule in ROLE["rules"])
+    assert [d["kind"] for d in DOCS] == ["ClusterRole", "Role"]
+    rules = [rule for doc in DOCS for rule in doc["rules"]]
+    assert {verb for rule in rules for verb in rule["verbs"]} == {"get", "list"}
+    assert not any("secrets" in rule.get("resources", []) for rule in rules)
+    assert NAMESPACED["metadata"]["namespace"] == "gpu-operator"
     configmaps = [r for r in ROLE["rules"] if "configmaps" in r.get("resources", [])]
     assert configmaps == [
         {
@@ -81,7 +90,7 @@ def test_the_role_is_read_only():
 
 
 def test_a_token_bound_only_to_the_role_gets_the_admin_results(cluster, admin_results, tmp_path):
-    results = validate(kubeconfig_for(cluster, tmp_path, ROLE, USER))
+    results = validate(kubeconfig_for(cluster, tmp_path, DOCS, USER))
     assert {k: v["status"] for k, v in results.items()} == {k: v["status"] for k, v in admin_results.items()}
     assert not [r for r in results.values() if (r["details"].get("error") or {}).get("status") == 403]
     mine = [r for r in cluster.requests if r.get("user") == USER]
@@ -95,7 +104,7 @@ def test_without_the_proxy_rule_the_metrics_checks_name_the_missing_permission(c
     for rule in role["rules"]:
         if "pods/proxy" in rule.get("resources", []):
             rule["resources"].remove("pods/proxy")
-    results = validate(kubeconfig_for(cluster, tmp_path, role, "validator-without-pod-proxy"))
+    results = validate(kubeconfig_for(cluster, tmp_path, [role, NAMESPACED], "validator-without-pod-proxy"))
     metrics = results["accelerator_metrics"]
     assert metrics["status"] == "error"
     assert metrics["details"]["error"]["status"] == 403
@@ -111,3 +120,37 @@ def test_with_no_binding_at_all_every_read_is_forbidden_but_the_run_completes(cl
     assert errors
     assert all(r["details"]["error"]["status"] == 403 for r in errors)
     assert all("forbidden" in r["summary"] for r in errors)
+
+
+SHARING = {
+    "patch": [
+        {
+            "apiVersion": "nvidia.com/v1",
+            "kind": "ClusterPolicy",
+            "name": "cluster-policy",
+            "patch": {"spec": {"devicePlugin": {"config": {"name": "time-slicing-config", "default": "any"}}}},
+        }
+    ],
+    "add": [
+        {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": "time-slicing-config", "namespace": "gpu-operator"},
+            "data": {
+                "any": "version: v1\nsharing:\n  timeSlicing:\n    resources:\n"
+                "      - name: nvidia.com/gpu\n        replicas: 4\n"
+            },
+        }
+    ],
+}
+
+
+def test_the_namespaced_role_covers_the_device_plugin_sharing_config(standin, tmp_path):
+    srv = standin("rke2-gpu", overrides=SHARING)
+    admin = validate(srv.kubeconfig)["gpu_sharing"]
+    assert admin["status"] != "error"
+    full = validate(kubeconfig_for(srv, tmp_path, DOCS, "validator-full"))["gpu_sharing"]
+    assert full["status"] == admin["status"]
+    cluster_only = validate(kubeconfig_for(srv, tmp_path, [ROLE], "validator-cluster-only"))["gpu_sharing"]
+    assert cluster_only["status"] == "error"
+    assert 'cannot get resource "configmaps"' in cluster_only["summary"]
