@@ -103,6 +103,7 @@ def render_templates(folder, cases):
 
     ``cases``: ``[(file name, role, template, vars)]``; returns ``{file name: [objects]}``. For the
     template logic of variants (versions, options); the delivery itself is tested through the roles.
+    A template given as ``{{ ... }}`` is an expression over the role's variables instead of a file.
     """
     folder = pathlib.Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -117,7 +118,9 @@ def render_templates(folder, cases):
         {
             "name": "Render %s" % name,
             "ansible.builtin.copy": {
-                "content": "{{ lookup('ansible.builtin.template', '%s') }}" % (ROLES / role / "templates" / template),
+                "content": template
+                if template.startswith("{{")
+                else "{{ lookup('ansible.builtin.template', '%s') }}" % (ROLES / role / "templates" / template),
                 "dest": str(folder / name),
                 "mode": "0600",
             },
