@@ -14,6 +14,7 @@ import os
 import pathlib
 import subprocess
 import sys
+import tempfile
 
 import pytest
 import yaml
@@ -22,7 +23,19 @@ ROOT = pathlib.Path(__file__).resolve().parents[3]
 COLLECTIONS = ROOT / ".build" / "collections"
 BIN = pathlib.Path(sys.executable).parent
 # an empty folder with an executable (empty) bin/sh, which is all the chroot plugin checks
-NOWHERE = pathlib.Path(__file__).resolve().parent / "fake-chroot"
+NOWHERE = pathlib.Path(tempfile.gettempdir()) / "rke2-role-test-fake-chroot"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fake_chroot():
+    """Create NOWHERE (the same content for every worker, so concurrent creation is harmless)."""
+    shell = NOWHERE / "bin" / "sh"
+    shell.parent.mkdir(parents=True, exist_ok=True)
+    shell.touch()
+    shell.chmod(0o755)
+    return NOWHERE
+
+
 TOKEN = "integration-test-token-0123456789"
 ROLE = "ai_conformance.rke2.rke2"
 
@@ -107,7 +120,7 @@ def _record_failure(include):
     }
 
 
-# --- rejections -------------------------------------------------------------------------------
+# --- rke2_rejections -------------------------------------------------------------------------------
 # host -> (group, host vars, entry point, substrings the failure message must contain)
 REJECT_CASES = {
     "choice": ("rke2_servers", {"rke2_install_method": "floppy"}, "main", ["rke2_install_method", "floppy"]),
@@ -225,7 +238,7 @@ CONSISTENT_PAIR = ("cs-a", "cs-b")
 
 def _reject_inventory():
     servers, agents = {}, {}
-    for name, (group, host_vars, _, _) in REJECT_CASES.items():
+    for name, (group, host_vars, _entry, _expect) in REJECT_CASES.items():
         own = {"rke2_token": TOKEN, "rke2_bootstrap_server": name if group != "rke2_agents" else ACCEPTED_CONTROL}
         own.update(host_vars)
         if own["rke2_token"] is None:  # the "required" case: not set at all
@@ -273,7 +286,7 @@ def _replace(value, old, new):
 
 
 @pytest.fixture(scope="module")
-def rejections(tmp_path_factory):
+def rke2_rejections(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("rke2-reject")
     artifacts = tmp / "artifacts"
     _build_artifacts(artifacts)
@@ -334,23 +347,23 @@ def rejections(tmp_path_factory):
 
 
 @pytest.mark.parametrize("case", sorted(REJECT_CASES))
-def test_bad_input_is_refused_naming_the_variable(rejections, case):
-    message = rejections[case]
+def test_bad_input_is_refused_naming_the_variable(rke2_rejections, case):
+    message = rke2_rejections[case]
     assert message != "ACCEPTED", "%s was accepted" % case
-    expected = [text.replace("@ARTIFACTS@", rejections["__artifacts__"]) for text in REJECT_CASES[case][3]]
+    expected = [text.replace("@ARTIFACTS@", rke2_rejections["__artifacts__"]) for text in REJECT_CASES[case][3]]
     missing = [text for text in expected if text not in message]
     assert not missing, "%s: %s missing from: %s" % (case, missing, message)
 
 
-def test_token_never_appears_in_refusals(rejections):
-    assert not [case for case, msg in rejections.items() if TOKEN in msg or "a token with spaces" in msg]
+def test_token_never_appears_in_refusals(rke2_rejections):
+    assert not [case for case, msg in rke2_rejections.items() if TOKEN in msg or "a token with spaces" in msg]
 
 
-def test_valid_input_passes_validation_and_stops_at_the_node(rejections):
+def test_valid_input_passes_validation_and_stops_at_the_node(rke2_rejections):
     # every check passes (validate.yml, facts.yml come first), then the first task that needs the
     # node cannot reach it (/bin/false)
-    assert ACCEPTED_CONTROL not in rejections
-    out = rejections["__stdout__"]
+    assert ACCEPTED_CONTROL not in rke2_rejections
+    out = rke2_rejections["__stdout__"]
     unreachable = out.index("fatal: [%s]: UNREACHABLE!" % ACCEPTED_CONTROL)
     last_task = out.rindex("TASK [", 0, unreachable)
     assert out[last_task:].startswith("TASK [ai_conformance.rke2.rke2 : Create the RKE2 data and staging folders]"), (
@@ -358,8 +371,8 @@ def test_valid_input_passes_validation_and_stops_at_the_node(rejections):
     )
 
 
-def test_servers_with_different_consistent_keys_are_refused(rejections):
-    message = rejections["cs-a"]
+def test_servers_with_different_consistent_keys_are_refused(rke2_rejections):
+    message = rke2_rejections["cs-a"]
     assert "cluster-cidr" in message and "10.99.0.0/16" in message and "same on every server" in message, message
 
 
@@ -424,7 +437,7 @@ MANIFEST_VARIANTS = {
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
+def rke2_rendered(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("rke2-render")
     record = {
         "config": "{{ __rke2_effective_config }}",
@@ -477,24 +490,24 @@ def rendered(tmp_path_factory):
     return data
 
 
-def test_bootstrap_server_defaults(rendered):
-    config = rendered["srv-a"]["config"]
+def test_bootstrap_server_defaults(rke2_rendered):
+    config = rke2_rendered["srv-a"]["config"]
     assert config == {
         "ingress-controller": "traefik",
         "tls-san": ["203.0.113.5"],
         "token-file": "/etc/rancher/rke2/cluster-token",
     }
-    assert rendered["srv-a"]["has_secrets"] is False
+    assert rke2_rendered["srv-a"]["has_secrets"] is False
 
 
-def test_joining_server_gets_server_and_host_layer(rendered):
-    config = rendered["srv-b"]["config"]
+def test_joining_server_gets_server_and_host_layer(rke2_rendered):
+    config = rke2_rendered["srv-b"]["config"]
     assert config["server"] == "https://203.0.113.5:9345"
     assert config["node-label"] == ["zone=b"]
 
 
-def test_azure_server_data_dir_and_no_ingress_key(rendered):
-    result = rendered["srv-azure"]
+def test_azure_server_data_dir_and_no_ingress_key(rke2_rendered):
+    result = rke2_rendered["srv-azure"]
     assert result["config"]["disable-cloud-controller"] is True
     assert result["config"]["kubelet-arg"] == ["--cloud-provider=external"]
     assert "ingress-controller" not in result["config"]
@@ -503,18 +516,18 @@ def test_azure_server_data_dir_and_no_ingress_key(rendered):
     assert result["images_dir"] == "/data/rke2/agent/images"
 
 
-def test_ipv6_addresses_are_bracketed(rendered):
-    config = rendered["srv-v6"]["config"]
+def test_ipv6_addresses_are_bracketed(rke2_rendered):
+    config = rke2_rendered["srv-v6"]["config"]
     assert config["server"] == "https://[fd00::10]:9345"
     assert config["tls-san"] == ["fd00::10"]
 
 
-def test_secret_looking_keys_hide_the_config_diff(rendered):
-    assert rendered["srv-secret"]["has_secrets"] is True
+def test_secret_looking_keys_hide_the_config_diff(rke2_rendered):
+    assert rke2_rendered["srv-secret"]["has_secrets"] is True
 
 
-def test_layers_merge_in_order_and_append_lists(rendered):
-    result = rendered["agt-layers"]
+def test_layers_merge_in_order_and_append_lists(rke2_rendered):
+    result = rke2_rendered["agt-layers"]
     config = result["config"]
     # scalars: the later layer wins; lists: appended, a repeated entry kept once (at its last place)
     assert config["selinux"] is True
@@ -526,17 +539,17 @@ def test_layers_merge_in_order_and_append_lists(rendered):
         assert key not in config
 
 
-def test_gpu_agent_labels_taints_and_azure_kubelet_arg(rendered):
-    config = rendered["agt-gpu"]["config"]
+def test_gpu_agent_labels_taints_and_azure_kubelet_arg(rke2_rendered):
+    config = rke2_rendered["agt-gpu"]["config"]
     assert config["node-label"] == ["kubernetes.azure.com/accelerator=nvidia", "example.com/gpu=a100"]
     assert config["node-taint"] == ["nvidia.com/gpu=present:NoSchedule"]
     assert config["kubelet-arg"] == ["--cloud-provider=external"]
     assert "disable-cloud-controller" not in config
-    assert "node-label" not in rendered["srv-a"]["config"]
+    assert "node-label" not in rke2_rendered["srv-a"]["config"]
 
 
-def test_manifest_rendering(rendered):
-    manifests = rendered["srv-a"]["manifests"]
+def test_manifest_rendering(rke2_rendered):
+    manifests = rke2_rendered["srv-a"]["manifests"]
     header = "# Managed by Ansible (role ai_conformance.rke2.rke2, tasks_from: manifest).\n"
     for variant, text in manifests.items():
         assert text.startswith(header), variant
@@ -625,7 +638,7 @@ def test_api_delivery_applies_idempotently_and_removes(standin, tmp_path):
         _manifest_play("api-srv:api-agt", **common),
         _manifest_play("api-srv:api-agt", **common),
     ]
-    rc, out, err, _ = run_playbook(tmp_path, _api_inventory(srv.kubeconfig), plays, callback_json=True)
+    rc, out, err, _results = run_playbook(tmp_path, _api_inventory(srv.kubeconfig), plays, callback_json=True)
     assert rc == 0, out[-4000:] + err[-4000:]
     applied = _task_results(out, apply_task)
     # once per play (run_once), changed the first time only
@@ -634,7 +647,7 @@ def test_api_delivery_applies_idempotently_and_removes(standin, tmp_path):
     assert srv.store.get("v1", "ConfigMap", "delivered", namespace="rke2-role-test")["data"] == {"key": "value"}
 
     removal = [_manifest_play("api-srv:api-agt", rke2_manifest_state="absent", **common)]
-    rc, out, err, _ = run_playbook(tmp_path, _api_inventory(srv.kubeconfig), removal, callback_json=True)
+    rc, out, err, _results = run_playbook(tmp_path, _api_inventory(srv.kubeconfig), removal, callback_json=True)
     assert rc == 0, out[-4000:] + err[-4000:]
     assert [hosts["api-srv"]["changed"] for hosts in _task_results(out, delete_task)] == [True]
     assert srv.store.get("v1", "ConfigMap", "delivered", namespace="rke2-role-test") is None
@@ -665,7 +678,7 @@ def test_file_removal_deletes_the_objects_and_the_addon(standin, tmp_path):
             ],
         )
     ]
-    rc, out, err, _ = run_playbook(tmp_path, _api_inventory(srv.kubeconfig), removal, callback_json=True)
+    rc, out, err, _results = run_playbook(tmp_path, _api_inventory(srv.kubeconfig), removal, callback_json=True)
     assert rc == 0, out[-4000:] + err[-4000:]
     assert srv.store.get("v1", "ConfigMap", "old", namespace="default") is None
     assert srv.store.get("k3s.cattle.io/v1", "Addon", "old-addon", namespace="kube-system") is None
