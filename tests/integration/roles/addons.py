@@ -198,7 +198,7 @@ def validate_object(manifest):
             problems.append("%s: metadata.namespace %r is not a DNS label" % (manifest.where, namespace))
     elif namespace:
         problems.append("%s: cluster-scoped kind with metadata.namespace %r" % (manifest.where, namespace))
-    group, _, version = api_version.rpartition("/")
+    group, version = api_version.rpartition("/")[::2]
     if group == "helm.cattle.io" and namespace != ADDON_NAMESPACE:
         problems.append(
             "%s: RKE2's helm-controller objects belong in %s (a HelmChartConfig must share its chart's namespace)"

@@ -46,7 +46,7 @@ def test_every_rendered_manifest_is_valid(rendered):
 
 def test_the_checker_reads_every_file_of_the_folder(rendered):
     """No file is skipped: the count of files with objects is the count of files written."""
-    manifests, _ = addons.check_paths([rendered])
+    manifests = addons.check_paths([rendered])[0]
     assert {m.path.name for m in manifests} == {p.name for p in pathlib.Path(rendered).iterdir()}
 
 

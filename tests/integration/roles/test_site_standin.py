@@ -72,7 +72,7 @@ def deploy_like_rke2(srv, folder, rounds=3):
     """Apply every file, in rounds, as RKE2 retries; returns ``{file: last error}`` of files that never went in."""
     pending = sorted(pathlib.Path(folder).glob("*.yaml"))
     errors = {}
-    for _ in range(rounds):
+    for _round in range(rounds):
         errors = {}
         for path in pending:
             proc = apply_file(srv, path)
