@@ -37,7 +37,6 @@ def charts(tmp_path_factory):
             {
                 "cluster_autoscaler_node_groups": GROUPS["mixed"],
                 "cluster_autoscaler_azure_use_managed_identity": True,
-                "cluster_autoscaler_secret_name": "ca-identity",
             },
         ),
     ]
@@ -62,7 +61,8 @@ def test_node_groups_and_credentials_by_reference(charts):
         {"name": "vmss-cpu", "minSize": 1, "maxSize": 3},
         {"name": "vmss.gpu-a100", "minSize": 0, "maxSize": 2},
     ]
-    assert chart_values["secretKeyRefNameOverride"] == "cluster-autoscaler-azure"
+    # the Secret the role delivers, under the one name both Secret references of the chart use
+    assert chart_values["secretKeyRefNameOverride"] == chart_values["fullnameOverride"] == "cluster-autoscaler"
     text = charts["mixed"]["spec"]["valuesContent"]
     for name, value in AUTOSCALER_VARS.items():
         if name.startswith("cluster_autoscaler_azure_"):
@@ -85,7 +85,7 @@ def test_no_priorities_without_both_kinds_of_groups_or_when_switched_off(charts,
 def test_managed_identity(charts):
     chart_values = values(charts["managed-identity"])
     assert chart_values["azureUseManagedIdentityExtension"] is True
-    assert chart_values["secretKeyRefNameOverride"] == "ca-identity"
+    assert chart_values["secretKeyRefNameOverride"] == chart_values["fullnameOverride"] == "cluster-autoscaler"
 
 
 @pytest.mark.parametrize("name", sorted(GROUPS))

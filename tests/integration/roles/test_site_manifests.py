@@ -23,7 +23,7 @@ EXPECTED = {
     "gpu-operator": [("HelmChart", "gpu-operator")],
     "volcano": [("HelmChart", "volcano")],
     "kubeflow-trainer": [("HelmChart", "kubeflow-trainer")],
-    "cluster-autoscaler-azure-credentials": [("Secret", "cluster-autoscaler-azure")],
+    "cluster-autoscaler-azure-credentials": [("Secret", "cluster-autoscaler")],
     "cluster-autoscaler": [("HelmChart", "cluster-autoscaler")],
     "ollama-demo": [
         ("Namespace", "suse-private-ai"),
