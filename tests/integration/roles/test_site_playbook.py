@@ -6,6 +6,8 @@ also set ``apply: {tags: [always]}`` on that include so this does not depend on 
 and that ``site_<component>: false`` delivers nothing for it.
 """
 
+import json
+
 from tests.integration.playbook import ROOT, run_playbook
 from tests.integration.roles.conftest import write_inventory
 
@@ -34,3 +36,37 @@ def test_tags_select_components_and_switches_turn_them_off(tmp_path):
         "rke2-traefik-config.yaml",
     ]
     assert "rke2_test_skip_services" not in run.stdout  # the rke2 role's own tasks did not run, only its spec
+
+
+def test_the_validation_play_checks_the_cluster_with_the_add_ons_settings(standin, tmp_path):
+    """site.yml --tags validate against the stand-in's seed cluster: the conformance role runs with the
+    GatewayClass, gang scheduler and AI operator settings taken from the inventory of the add-on roles."""
+    srv = standin(scenario="rke2-gpu")
+    inventory = write_inventory(tmp_path)
+    report = tmp_path / "report"
+    run = run_playbook(
+        ROOT / "playbooks" / "site.yml",
+        extra_vars={
+            "conformance_kubeconfig": str(srv.kubeconfig),
+            "conformance_output_dir": str(report),
+            "conformance_fail_on_must_failure": False,
+            "gang_scheduling_volcano_namespace": "volcano-system",
+            "rke2_token": "pytest-site-token-0123456789abcdef",  # argument specs are validated under "always"
+        },
+        args=("-i", str(inventory), "--tags", "validate"),
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    facts = run.task("Point the checks at the gang scheduler and the AI operator the add-on roles deployed")
+    assert facts["ansible_facts"]["conformance_check_options"] == {
+        "gang_scheduling": {
+            "scheduler": "volcano",
+            "volcano_namespace": "volcano-system",
+            "kueue_namespace": "kueue-system",
+        },
+        "robust_controller": {"operator": "trainer", "trainer_namespace": "kubeflow-system"},
+    }
+    assert run.task("Default the GatewayClass to the one the gateway_api role ships")["ansible_facts"] == {
+        "conformance_gateway_class": "traefik"
+    }
+    results = json.loads((report / "results.json").read_text())
+    assert "ai_inference" in json.dumps(results)
