@@ -7,9 +7,10 @@ and that ``site_<component>: false`` delivers nothing for it.
 """
 
 import json
+import pathlib
 
 from tests.integration.playbook import ROOT, run_playbook
-from tests.integration.roles.conftest import write_inventory
+from tests.integration.roles.conftest import AUTOSCALER_VARS, AZURE_VARS, write_inventory
 
 
 def test_tags_select_components_and_switches_turn_them_off(tmp_path):
@@ -70,3 +71,31 @@ def test_the_validation_play_checks_the_cluster_with_the_add_ons_settings(standi
     }
     results = json.loads((report / "results.json").read_text())
     assert "ai_inference" in json.dumps(results)
+
+
+def test_check_mode_changes_nothing(tmp_path):
+    """--check --diff over every add-on (the Azure ones included): it runs through and writes nothing."""
+    manifests = tmp_path / "manifests"
+    azure_json = pathlib.Path("/etc/kubernetes/azure.json")  # the role's path, on this host
+    azure_json_before = azure_json.stat().st_mtime if azure_json.exists() else None
+    run = run_playbook(
+        ROOT / "playbooks" / "site.yml",
+        extra_vars={
+            "rke2_manifests_dir": str(manifests),
+            "rke2_test_skip_services": True,
+            "rke2_token": "pytest-site-token-0123456789abcdef",
+            "site_azure_cloud_provider": True,
+            "site_inference_demo": True,
+            "site_validate": False,
+            **AZURE_VARS,
+            **AUTOSCALER_VARS,
+        },
+        args=("-i", str(write_inventory(tmp_path)), "--skip-tags", "rke2", "--diff"),
+        check=True,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert run.stats["localhost"]["failures"] == 0
+    assert run.stats["localhost"]["changed"] > 0  # what a real run would change is reported
+    assert not manifests.exists()
+    assert (azure_json.stat().st_mtime if azure_json.exists() else None) == azure_json_before
+    assert "Write the cloud config (azure.json, mode 0600)" in run.stdout  # the task did run, in check mode
