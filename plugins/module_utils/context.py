@@ -55,18 +55,18 @@ class CheckContext(object):
         """The options of one check (already validated by the module's argument spec)."""
         return dict(self._options.get(requirement) or {})
 
-    def list(self, result, description, resource, namespace=None, label_selector=None, field_selector=None, limit=500):
-        """List a discovered ``Resource`` (paged, selectors server-side) and record the request."""
+    @staticmethod
+    def record_list(
+        result, description, resource, namespace=None, label_selector=None, field_selector=None, limit=None
+    ):
+        """Record the evidence of a list read (request and kubectl equivalent) and return it."""
         path = api_path(resource.group, resource.version, resource.name, namespace=namespace)
-        items, _pages = self.client.list(
-            path, label_selector=label_selector, field_selector=field_selector, limit=limit
-        )
-        query = []
+        query = ["limit=%d" % limit] if limit else []
         if label_selector:
             query.append("labelSelector=" + label_selector)
         if field_selector:
             query.append("fieldSelector=" + field_selector)
-        evidence = result.add(
+        return result.add(
             description,
             request="GET %s%s" % (path, "?" + "&".join(query) if query else ""),
             kubectl=kubectl_get(
@@ -77,7 +77,14 @@ class CheckContext(object):
                 field_selector=field_selector,
             ),
         )
-        return items, evidence
+
+    def list(self, result, description, resource, namespace=None, label_selector=None, field_selector=None, limit=500):
+        """List a discovered ``Resource`` (paged, selectors server-side) and record the request."""
+        path = api_path(resource.group, resource.version, resource.name, namespace=namespace)
+        items, _pages = self.client.list(
+            path, label_selector=label_selector, field_selector=field_selector, limit=limit
+        )
+        return items, self.record_list(result, description, resource, namespace, label_selector, field_selector)
 
     def get(self, result, description, resource, name, namespace=None):
         """Read one object, or None when it does not exist; records the request."""

@@ -150,15 +150,6 @@ def memo(ctx, key, compute):
     return slot.value
 
 
-def _query(label_selector=None, field_selector=None):
-    query = []
-    if label_selector:
-        query.append("labelSelector=" + label_selector)
-    if field_selector:
-        query.append("fieldSelector=" + field_selector)
-    return "?" + "&".join(query) if query else ""
-
-
 def shared_list(ctx, result, description, resource, namespace=None, label_selector=None, field_selector=None):
     """Like ``CheckContext.list`` but made once per run for every check that asks the same."""
     path = api_path(resource.group, resource.version, resource.name, namespace=namespace)
@@ -168,17 +159,7 @@ def shared_list(ctx, result, description, resource, namespace=None, label_select
         items, _pages = ctx.client.list(path, label_selector=label_selector, field_selector=field_selector)
         return items
 
-    evidence = result.add(
-        description,
-        request="GET %s%s" % (path, _query(label_selector, field_selector)),
-        kubectl=kubectl_get(
-            resource.name,
-            resource.group,
-            namespace=namespace if resource.namespaced else "",
-            label_selector=label_selector,
-            field_selector=field_selector,
-        ),
-    )
+    evidence = ctx.record_list(result, description, resource, namespace, label_selector, field_selector)
     return memo(ctx, key, compute), evidence
 
 
@@ -388,22 +369,7 @@ def first_page(ctx, result, description, resource, namespace=None, label_selecto
     data = ctx.client.get(path, query=query)
     items = data.get("items") or []
     more = bool((data.get("metadata") or {}).get("continue"))
-    shown = ["limit=%d" % limit]
-    if label_selector:
-        shown.append("labelSelector=" + label_selector)
-    if field_selector:
-        shown.append("fieldSelector=" + field_selector)
-    evidence = result.add(
-        description,
-        request="GET %s?%s" % (path, "&".join(shown)),
-        kubectl=kubectl_get(
-            resource.name,
-            resource.group,
-            namespace=namespace if resource.namespaced else "",
-            label_selector=label_selector,
-            field_selector=field_selector,
-        ),
-    )
+    evidence = ctx.record_list(result, description, resource, namespace, label_selector, field_selector, limit=limit)
     return items, more, evidence
 
 
