@@ -99,3 +99,20 @@ def test_check_mode_changes_nothing(tmp_path):
     assert not manifests.exists()
     assert (azure_json.stat().st_mtime if azure_json.exists() else None) == azure_json_before
     assert "Write the cloud config (azure.json, mode 0600)" in run.stdout  # the task did run, in check mode
+
+
+def test_two_dcgm_service_monitors_are_refused(tmp_path):
+    run = run_playbook(
+        ROOT / "playbooks" / "site.yml",
+        extra_vars={
+            "rke2_manifests_dir": str(tmp_path / "manifests"),
+            "rke2_test_skip_services": True,
+            "rke2_token": "pytest-site-token-0123456789abcdef",
+            "gpu_operator_dcgm_service_monitor": True,
+        },
+        args=("-i", str(write_inventory(tmp_path)), "--tags", "gpu_operator"),
+    )
+    assert run.returncode != 0
+    message = run.task("Refuse a second ServiceMonitor for the DCGM exporter")["msg"]
+    assert "gpu_operator_dcgm_service_monitor and monitoring_dcgm_service_monitor" in message
+    assert not (tmp_path / "manifests").exists()
