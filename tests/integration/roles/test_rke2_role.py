@@ -787,3 +787,40 @@ def test_every_variable_has_an_argument_spec_and_a_readme_row():
     assert sorted(name for name in declared if "| `%s` |" % name not in readme) == []
     # the manifest entry point declares what it reads besides its own options
     assert {"rke2_manifests_dir", "rke2_servers_group", "rke2_bootstrap_server"} <= options["manifest"]
+
+
+def _readme_hosts(group):
+    """Point every host of the README's inventory at the fake chroot (keeping its own variables)."""
+    for name, host_vars in (group.get("hosts") or {}).items():
+        group["hosts"][name] = {**(host_vars or {}), **_host(name)}
+    for child in (group.get("children") or {}).values():
+        _readme_hosts(child)
+
+
+def test_readme_example_renders_as_shown(tmp_path):
+    blocks = re.findall(r"```yaml\n(.*?)```", (ROLE_DIR / "README.md").read_text(), re.S)
+    inventory, shown_server, shown_gpu = yaml.safe_load(blocks[0]), yaml.safe_load(blocks[2]), yaml.safe_load(blocks[3])
+    top = inventory["all"]["vars"]
+    for key in ("ansible_user", "ansible_become"):
+        top.pop(key)
+    top.update({"rke2_token": TOKEN, "rke2_test_skip_services": True})
+    _readme_hosts(inventory["all"])
+    plays = [
+        {
+            "name": "Render the README's inventory",
+            "hosts": "all",
+            "gather_facts": False,
+            "tasks": [
+                {
+                    "name": "Load the role's facts",
+                    "ansible.builtin.include_role": {"name": ROLE, "tasks_from": "facts", "public": True},
+                },
+                {"name": "Record", "ansible.builtin.set_fact": {"rke2_test_outcome": "{{ __rke2_effective_config }}"}},
+            ],
+        },
+        COLLECT,
+    ]
+    rc, out, err, data = run_playbook(tmp_path, inventory, plays)
+    assert rc == 0 and data, out[-3000:] + err[-3000:]
+    assert data["server-1"] == shown_server
+    assert data["gpu-1"] == shown_gpu
