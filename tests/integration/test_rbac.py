@@ -1,6 +1,6 @@
 """The shipped read-only ClusterRole is enough for a full validation, and nothing less is.
 
-A token bound only to roles/conformance/files/rbac/validator.yaml must give the same results as
+A token bound only to roles/conformance/files/rbac/ must give the same results as
 the super-user; taking one rule away must turn the checks that need it into errors that name
 the missing permission.
 """
@@ -14,7 +14,11 @@ import yaml
 from tests.integration.playbook import run_playbook
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-DOCS = list(yaml.safe_load_all((ROOT / "roles" / "conformance" / "files" / "rbac" / "validator.yaml").read_text()))
+RBAC = ROOT / "roles" / "conformance" / "files" / "rbac"
+DOCS = [
+    yaml.safe_load((RBAC / name).read_text())
+    for name in ("validator-clusterrole.yaml", "validator-role-gpu-operator.yaml")
+]
 ROLE = next(d for d in DOCS if d["kind"] == "ClusterRole")
 NAMESPACED = next(d for d in DOCS if d["kind"] == "Role")
 USER = "ai-validator"
