@@ -27,6 +27,8 @@ import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEMO_SCENARIOS = ROOT / "scripts" / "demo-scenarios"
+# the simulated GPU agents' toolkit config.toml (scripts/demo-node/README.md)
+DEMO_NODE_TOOLKIT = ROOT / "scripts" / "demo-node" / "config.toml"
 STANDIN_SCENARIOS = ROOT / "tests" / "standin" / "scenarios"
 
 # filled-in submission metadata, so the self-check shows what a real submission would get
@@ -63,6 +65,27 @@ def load_scenario(name):
     if (STANDIN_SCENARIOS / ("%s.yaml" % name)).is_file():
         return name, None, name
     raise SystemExit("error: unknown scenario %r; expected one of %s" % (name, ", ".join(scenario_names())))
+
+
+def write_inventory(tmp, server):
+    """localhost plus the scenario's GPU nodes as local hosts of group rke2_gpu_agents, so the role
+    reads the simulated toolkit file for each of them as it would over SSH on a real cluster."""
+    nodes = [
+        obj["metadata"]["name"]
+        for obj in server.store.list_objects("v1", "nodes")
+        if (obj["metadata"].get("labels") or {}).get("nvidia.com/gpu.present") == "true"
+    ]
+    local = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+    inventory = {
+        "all": {
+            "hosts": {"localhost": local},
+            "children": {"rke2_gpu_agents": {"hosts": dict.fromkeys(nodes, local)}},
+        }
+    }
+    path = os.path.join(tmp, "inventory.yml")
+    with open(path, "w") as handle:
+        yaml.safe_dump(inventory, handle)
+    return path
 
 
 def playbook_env(tmp):
@@ -107,7 +130,13 @@ def run(scenario, output, quiet=False, extra_vars=None):
             server.write_kubeconfig(kubeconfig)
             print("Stand-in API server for scenario %s (%s) at %s" % (scenario, description, server.url), flush=True)
             print("The cluster is simulated: no real nodes, GPUs or workloads exist.\n", flush=True)
-            demo_vars = dict(DEMO_VARS, conformance_kubeconfig=kubeconfig, conformance_output_dir=output)
+            demo_vars = dict(
+                DEMO_VARS,
+                conformance_kubeconfig=kubeconfig,
+                conformance_output_dir=output,
+                conformance_toolkit_config_path=str(DEMO_NODE_TOOLKIT),
+                conformance_node_facts_become=False,
+            )
             demo_vars.update(extra_vars or {})
             vars_file = os.path.join(tmp, "demo-vars.json")
             with open(vars_file, "w") as handle:
@@ -116,7 +145,7 @@ def run(scenario, output, quiet=False, extra_vars=None):
                 str(pathlib.Path(sys.executable).parent / "ansible-playbook"),
                 str(ROOT / "playbooks" / "validate.yml"),
                 "-i",
-                "localhost,",
+                write_inventory(tmp, server),
                 "-e",
                 "@" + vars_file,
             ]

@@ -73,6 +73,12 @@ def test_demo_on_the_simulated_rke2_gpu_cluster(tmp_path):
     assert by_id["ai_inference"]["outcome"] == "passed"  # the scenario's Traefik GatewayClass is accepted
     assert by_id["dra_support"]["outcome"] == "passed"  # 1.34 serves resource.k8s.io/v1
     assert proc.returncode == (2 if doc["summary"]["must_failed"] else 0), proc.stdout[-3000:]
+    # every MUST has a check now, and the simulated cluster (with its simulated GPU nodes' toolkit
+    # files, scripts/demo-node/) is built to meet them all
+    assert doc["summary"]["must_failed"] == [], proc.stdout[-3000:]
+    assert proc.returncode == 0
+    assert by_id["secure_accelerator_access"]["outcome"] == "passed"
+    assert "ok: [localhost -> rke2-gpu-agent-0]" in out  # the node-side facts were really read
 
 
 def test_demo_of_a_failing_cluster(tmp_path):
