@@ -45,22 +45,20 @@ def test_artifact_holds_the_collection_and_nothing_of_the_workspace(artifact):
 
 def test_installed_artifact_documents_and_runs_its_module(artifact, tmp_path):
     target = tmp_path / "collections"
+    # an empty path: without this, `make` exports the working tree's collection path and
+    # ansible-galaxy would find ai_conformance.rke2 "already installed" there and skip the install
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(target))
     subprocess.run(
         [str(BIN / "ansible-galaxy"), "collection", "install", "--no-deps", "-p", str(target), str(artifact)],
         check=True,
         capture_output=True,
         text=True,
+        env=env,
     )
     installed = target / "ansible_collections" / "ai_conformance" / "rke2"
     assert (installed / "plugins" / "modules" / "conformance_check.py").is_file()
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(target))
     doc = subprocess.run(
-        [
-            str(
-                BIN / "ansible-doc",
-            ),
-            "ai_conformance.rke2.conformance_check",
-        ],
+        [str(BIN / "ansible-doc"), "ai_conformance.rke2.conformance_check"],
         env=env,
         capture_output=True,
         text=True,

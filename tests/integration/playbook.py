@@ -80,3 +80,27 @@ def run_playbook(playbook, extra_vars=None, env=None, args=(), check=False, time
         full_env.update(env or {})
         proc = subprocess.run(cmd, capture_output=True, text=True, env=full_env, timeout=timeout, cwd=tmp, check=False)
         return PlaybookRun(proc.returncode, proc.stdout, proc.stderr)
+
+
+def run_check_tasks(tasks, check=False):
+    """Run ``tasks`` (task dicts, each with a ``name``) in one play on localhost.
+
+    Returns ``({task name: {requirement id: result}}, run)`` for the conformance_check tasks among
+    them; fails the test on a traceback or a failed conformance_check task."""
+    run = run_playbook([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}], check=check)
+    assert "Traceback" not in run.stdout + run.stderr, run.stdout[-3000:] + run.stderr[-3000:]
+    out = {}
+    for task in tasks:
+        if "ai_conformance.rke2.conformance_check" not in task:
+            continue
+        result = run.task(task["name"])
+        assert not result.get("failed"), result
+        out[task["name"]] = {r["id"]: r for r in result["results"]}
+    return out, run
+
+
+def evidence(result, description_start):
+    """The first evidence item of ``result`` whose description starts with ``description_start``."""
+    found = [e for e in result["evidence"] if (e["description"] or "").startswith(description_start)]
+    assert found, "no evidence %r in %s" % (description_start, [e["description"] for e in result["evidence"]])
+    return found[0]

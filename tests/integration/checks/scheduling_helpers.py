@@ -1,7 +1,7 @@
 """Run conformance_check through ansible-playbook against a stand-in, for the integration tests of
 the scheduling, autoscaling, operator, networking and sandboxing checks."""
 
-from tests.integration.playbook import run_playbook
+from tests.integration.playbook import run_check_tasks
 
 MY_CHECKS = (
     "ai_inference",
@@ -23,25 +23,6 @@ def check(srv, requirements=MY_CHECKS, tasks=None, **options):
     base = {"kubeconfig": srv.kubeconfig, "requirements": list(requirements)}
     base.update(options)
     tasks = tasks or {"check": {}}
-    play = {
-        "hosts": "localhost",
-        "gather_facts": False,
-        "tasks": [
-            {"name": name, "ai_conformance.rke2.conformance_check": dict(base, **extra)}
-            for name, extra in tasks.items()
-        ],
-    }
-    run = run_playbook([play])
-    assert "Traceback" not in run.stdout + run.stderr, run.stdout[-3000:] + run.stderr[-3000:]
-    out = {}
-    for name in tasks:
-        task = run.task(name)
-        assert not task.get("failed"), task
-        out[name] = {r["id"]: r for r in task["results"]}
-    return out, run
-
-
-def evidence(result, description_start):
-    found = [e for e in result["evidence"] if (e["description"] or "").startswith(description_start)]
-    assert found, "no evidence %r in %s" % (description_start, [e["description"] for e in result["evidence"]])
-    return found[0]
+    return run_check_tasks(
+        [{"name": name, "ai_conformance.rke2.conformance_check": dict(base, **extra)} for name, extra in tasks.items()]
+    )

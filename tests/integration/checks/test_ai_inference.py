@@ -1,6 +1,7 @@
 """ai_inference through ansible-playbook: the Traefik implementation behind the accepted class is down."""
 
-from tests.integration.checks.scheduling_helpers import check, evidence
+from tests.integration.checks.scheduling_helpers import check
+from tests.integration.playbook import evidence
 
 TRAEFIK_POD = {
     "apiVersion": "v1",

@@ -1,6 +1,7 @@
 """gang_scheduling through ansible-playbook: Volcano's scheduler not ready; Volcano's CRDs missing."""
 
-from tests.integration.checks.scheduling_helpers import check, evidence
+from tests.integration.checks.scheduling_helpers import check
+from tests.integration.playbook import evidence
 
 
 def test_volcano_scheduler_not_ready_fails(standin):

@@ -1,7 +1,8 @@
 """pod_autoscaling through ansible-playbook: the custom metrics APIService unavailable; the HPA on the
 GPU workload not ScalingActive."""
 
-from tests.integration.checks.scheduling_helpers import check, evidence
+from tests.integration.checks.scheduling_helpers import check
+from tests.integration.playbook import evidence
 
 APISERVICE = {"apiVersion": "apiregistration.k8s.io/v1", "kind": "APIService", "name": "v1beta1.custom.metrics.k8s.io"}
 HPA = {

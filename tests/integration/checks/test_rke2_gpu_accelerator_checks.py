@@ -19,11 +19,11 @@ from tests.integration.checks.accelerator_helpers import (
     SERVICE_PAGE,
     TARGETS_PAGE,
     TOOLKIT_TOML,
-    evidence,
     load_override,
     run_scenarios,
     toolkit_files,
 )
+from tests.integration.playbook import evidence
 from tests.standin import StandIn
 from tests.standin.scenario import SCENARIO_DIR
 

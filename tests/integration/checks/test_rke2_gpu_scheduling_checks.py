@@ -3,7 +3,8 @@ and Gateway checks passes, and the SHOULDs the scenario lacks say "not detected"
 
 import pytest
 
-from tests.integration.checks.scheduling_helpers import check, evidence
+from tests.integration.checks.scheduling_helpers import check
+from tests.integration.playbook import evidence
 from tests.standin import StandIn
 
 

@@ -1,7 +1,8 @@
 """robust_controller through ansible-playbook: the webhook Service has no endpoints; the operator's pod
 is not ready."""
 
-from tests.integration.checks.scheduling_helpers import check, evidence
+from tests.integration.checks.scheduling_helpers import check
+from tests.integration.playbook import evidence
 
 SLICE = {
     "apiVersion": "discovery.k8s.io/v1",
