@@ -123,9 +123,8 @@ class StandIn(object):
                 raise scenario_mod.ScenarioError(
                     "scenario %s: object %d (%s): %s" % (self.scenario.name, i, ident, exc.args[0])
                 ) from None
-        params = getattr(self.scenario, "generated", None)
-        if params:
-            self._load_generated(params)
+        if self.scenario.generated:
+            self._load_generated(self.scenario.generated)
         self.store.recording = True
         self.store.compact()
         self.load_time = time.monotonic() - started

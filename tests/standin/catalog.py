@@ -9,8 +9,6 @@ import yaml
 CATALOG_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "catalog")
 CATALOGS = ("1.34", "1.33")
 ALL_VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
-AGGREGATED_V2 = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
-AGGREGATED_V2BETA1 = "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList"
 
 
 def version_priority(version):
@@ -168,7 +166,6 @@ class Registry(object):
     """Group-versions and resources currently served, with lookups by path and by kind."""
 
     def __init__(self, catalog="1.34"):
-        self.catalog_name = catalog
         self._lock = threading.RLock()
         self._builtin = []  # [(group, [(version, [ResourceType])])]
         for g in load_catalog(catalog)["groups"]:

@@ -41,7 +41,7 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 def decode(body, content_type, what="object"):
     """Decode a request body (JSON, or YAML for YAML media types) or raise 400 with a message."""
     mt = media_type(content_type)
-    if mt == "application/vnd.kubernetes.protobuf":
+    if mt == protobuf.PROTOBUF:
         return protobuf.decode(body)
     if not body:
         raise errors.bad_request("the body of the request is empty: expected a JSON or YAML %s" % what)
@@ -104,12 +104,3 @@ def wants(header, as_kind, group):
         if mt in (JSON, "*/*", "application/*") and not params.get("as"):
             return None
     return None
-
-
-def accepts_json(header):
-    for mt, params in parse_accept(header):
-        if mt in (JSON, "*/*", "application/*") and not params.get("as"):
-            return True
-        if mt in (JSON,) and params.get("as"):
-            continue
-    return False

@@ -18,18 +18,6 @@ class Fault(object):
         self.body = body
         self.hits = 0
 
-    def describe(self):
-        return {
-            "method": self.method,
-            "path_regex": self.pattern.pattern,
-            "status": self.status,
-            "times": self.times,
-            "delay": self.delay,
-            "drop": self.drop,
-            "fraction": self.fraction,
-            "hits": self.hits,
-        }
-
 
 class Faults(object):
     """The server's fault table; the first matching, not-yet-spent fault applies to a request."""
@@ -68,10 +56,6 @@ class Faults(object):
     def clear(self):
         with self._lock:
             self._faults = []
-
-    def list(self):
-        with self._lock:
-            return [f.describe() for f in self._faults]
 
     def match(self, method, path):
         with self._lock:

@@ -8,8 +8,6 @@ from tests.standin import errors, validation
 from tests.standin.patch import ListKeys, record_update
 from tests.standin.store import now_rfc3339
 
-SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
-
 
 def strip_identity(obj):
     """An object without fields that change on every write (for no-op detection)."""
@@ -165,15 +163,15 @@ class ObjectLogic(object):
                     port.setdefault("protocol", "TCP")
                     port.setdefault("targetPort", port.get("port"))
 
-    def _custom_checks(self, rt, obj, old=None):
+    def _custom_checks(self, rt, obj):
+        """CRD schema: defaults, pruning of unknown fields (fieldValidation decides on them first), types."""
         if not rt.schema:
-            return []
+            return
         validation.apply_defaults(obj, rt.schema)
-        unknown = validation.prune(obj, rt.schema)
+        validation.prune(obj, rt.schema)
         causes = validation.type_errors(obj, rt.schema)
         if causes:
             raise errors.invalid(rt.kind, rt.group, obj["metadata"].get("name", ""), causes)
-        return unknown
 
     def unknown_fields(self, rt, obj):
         """Fields ``obj`` has that the CRD schema does not (before pruning)."""
@@ -245,9 +243,7 @@ class ObjectLogic(object):
 
     def finish_write(self, rt, old, new, dry_run=False):
         """Commit ``new`` unless it changes nothing (then the old object is returned untouched)."""
-        if strip_identity(dict(new, managedFields=None)) == strip_identity(
-            dict(old, managedFields=None)
-        ) and _same_fields(old, new):
+        if strip_identity(new) == strip_identity(old) and _same_fields(old, new):
             return old
         if self._finalized(new):
             if dry_run:

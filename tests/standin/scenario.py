@@ -6,7 +6,8 @@ order (so add-ons can be added without editing the base file), plus optional ove
 ``base`` (another scenario loaded first), ``description``, ``version`` (fields of ``/version``),
 ``catalog`` ("1.34" or "1.33"), ``files`` (globs, relative to the scenario folder, of YAML/JSON
 documents loaded as objects), ``objects`` (list of objects), ``logs`` ("ns/pod" or
-"ns/pod/container" -> text), ``proxy`` ("ns/service[:port]/path" -> text), ``aggregated``
+"ns/pod/container" -> text), ``proxy`` ("ns/name[:port]/path" -> text served by
+the proxy subresource of the Service or Pod ``name``), ``aggregated``
 ("group/version" -> {resources: [...], paths: {request path: JSON body}}), ``behaviours`` (list,
 see behaviours.py). Lists are concatenated, maps merged (later wins), scalars replaced. Objects
 with the same apiVersion/kind/namespace/name: the later one replaces the earlier.
@@ -60,19 +61,11 @@ class Scenario(object):
         self.proxy = {}
         self.aggregated = {}
         self.behaviours = []
-        self.sources = []
+        self.generated = None  # scale parameters of a generated scenario (scale_objects)
 
     # --- merging ------------------------------------------------------------------------------
     def merge(self, data, where, base_dir):
-        if not isinstance(data, dict):
-            raise ScenarioError("%s: expected a mapping of scenario keys, got %s" % (where, type(data).__name__))
-        unknown = set(data) - KNOWN_KEYS
-        if unknown:
-            raise ScenarioError(
-                "%s: unknown key(s) %s; expected some of %s"
-                % (where, ", ".join(sorted(unknown)), ", ".join(sorted(KNOWN_KEYS)))
-            )
-        self.sources.append(where)
+        _check_keys(data, KNOWN_KEYS, where)
         if data.get("description"):
             self.description = data["description"]
         if data.get("catalog") is not None:
@@ -126,6 +119,17 @@ class Scenario(object):
             if identity(o) == ident:
                 return o
         return None
+
+
+def _check_keys(data, allowed, where):
+    if not isinstance(data, dict):
+        raise ScenarioError("%s: expected a mapping of scenario keys, got %s" % (where, type(data).__name__))
+    unknown = set(data) - allowed
+    if unknown:
+        raise ScenarioError(
+            "%s: unknown key(s) %s; expected some of %s"
+            % (where, ", ".join(sorted(unknown)), ", ".join(sorted(allowed)))
+        )
 
 
 def check_object(obj, where):
@@ -212,14 +216,7 @@ def apply_overrides(scen, overrides, where):
     - ``remove``: [{apiVersion, kind, name, namespace}] objects that must exist, removed,
     - ``patch``: [{apiVersion, kind, name, namespace, patch: {JSON merge patch}}].
     """
-    if not isinstance(overrides, dict):
-        raise ScenarioError("%s: expected a mapping, got %s" % (where, type(overrides).__name__))
-    unknown = set(overrides) - OVERRIDE_KEYS
-    if unknown:
-        raise ScenarioError(
-            "%s: unknown key(s) %s; expected some of %s"
-            % (where, ", ".join(sorted(unknown)), ", ".join(sorted(OVERRIDE_KEYS)))
-        )
+    _check_keys(overrides, OVERRIDE_KEYS, where)
     plain = {k: v for k, v in overrides.items() if k in KNOWN_KEYS and k not in ("base", "name")}
     if plain:
         scen.merge(plain, where, SCENARIO_DIR)

@@ -33,7 +33,6 @@ class Watcher(object):
         self.label_reqs = label_reqs
         self.field_reqs = field_reqs
         self.events = queue.Queue()
-        self.closed = False
 
     def matches(self, obj):
         if obj is None:
@@ -103,9 +102,6 @@ class Store(object):
                 keys = sorted(self._data.get((group, resource), {}))
                 self._sorted[(group, resource)] = keys
             return keys
-
-    def count(self, group, resource):
-        return len(self._data.get((group, resource), {}))
 
     def commit(self, group, resource, obj, etype, old=None):
         """Store (or delete) ``obj``, giving it the next resourceVersion; returns the stored object."""
@@ -217,13 +213,11 @@ class Store(object):
 
     def unwatch(self, watcher):
         with self.lock:
-            watcher.closed = True
             self._watchers.discard(watcher)
 
     def close_all_watches(self):
         with self.lock:
-            for w in list(self._watchers):
-                w.closed = True
+            for w in self._watchers:
                 w.events.put(None)
             self._watchers.clear()
 

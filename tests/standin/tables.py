@@ -325,11 +325,11 @@ def columns_and_rows(rt, objects):
     return cols, [[o["metadata"]["name"], (o.get("metadata") or {}).get("creationTimestamp")] for o in objects]
 
 
-def partial_metadata(obj, api_version, kind):
+def partial_metadata(obj):
     return {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": obj.get("metadata") or {}}
 
 
-def table(rt, objects, include_object="Metadata", list_meta=None, with_columns=True):
+def table(rt, objects, include_object="Metadata", list_meta=None):
     cols, rows = columns_and_rows(rt, objects)
     out_rows = []
     for obj, cells in zip(objects, rows):
@@ -337,8 +337,12 @@ def table(rt, objects, include_object="Metadata", list_meta=None, with_columns=T
         if include_object == "Object":
             row["object"] = obj
         elif include_object != "None":
-            row["object"] = partial_metadata(obj, rt.group_version, rt.kind)
+            row["object"] = partial_metadata(obj)
         out_rows.append(row)
-    body = {"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": list_meta or {}, "rows": out_rows}
-    body["columnDefinitions"] = cols if with_columns else []
-    return body
+    return {
+        "kind": "Table",
+        "apiVersion": "meta.k8s.io/v1",
+        "metadata": list_meta or {},
+        "rows": out_rows,
+        "columnDefinitions": cols,
+    }
