@@ -114,7 +114,7 @@ class StandIn(object):
         for i, obj in enumerate(objects):
             ident = scenario_mod.describe(scenario_mod.identity(obj))
             try:
-                self.put_object(obj, run_behaviours=False)
+                self.put_object(obj)
             except errors.ApiError as exc:
                 raise scenario_mod.ScenarioError(
                     "scenario %s: object %d (%s): %s" % (self.scenario.name, i, ident, exc.message)
@@ -137,7 +137,7 @@ class StandIn(object):
             obj["metadata"]["uid"] = str(uuid.uuid4())
             self.store.commit(group, resource, obj, "ADDED")
 
-    def put_object(self, obj, run_behaviours=False):
+    def put_object(self, obj):
         """Create or replace ``obj`` as a controller would: status kept as given, no behaviour reacts."""
         if not isinstance(obj, dict) or not obj.get("apiVersion") or not obj.get("kind"):
             raise ValueError("put_object: expected a Kubernetes object with apiVersion and kind, got %r" % (obj,))
@@ -146,11 +146,11 @@ class StandIn(object):
             raise KeyError("%s %s is not served (missing CRD, or another catalog?)" % (obj["apiVersion"], obj["kind"]))
         meta = obj.get("metadata") or {}
         namespace = (meta.get("namespace") or "default") if rt.namespaced else None
-        saved = self.logic.behaviours
-        if not run_behaviours:
-            self.logic.behaviours = None
-        try:
-            with self.store.lock:
+        # every API write commits under the store's lock, so switching the behaviours off inside it
+        # affects this write only, never a request served at the same time
+        with self.store.lock:
+            saved, self.logic.behaviours = self.logic.behaviours, None
+            try:
                 old = self.store.raw_get(rt.group, rt.resource, namespace or "", meta.get("name"))
                 if old is None:
                     new = self.logic.prepare_create(rt, obj, namespace, None, controller=True)
@@ -158,8 +158,8 @@ class StandIn(object):
                 else:
                     new = self.logic.prepare_update(rt, old, obj, None, controller=True)
                     stored = self.logic.finish_write(rt, old, new)
-        finally:
-            self.logic.behaviours = saved
+            finally:
+                self.logic.behaviours = saved
         return copy.deepcopy(stored)
 
     def remove_object(self, rt, old):
@@ -168,7 +168,7 @@ class StandIn(object):
 
     def apply_objects(self, objects):
         """Add or replace objects as if a controller wrote them (status included); returns stored copies."""
-        return [self.put_object(o, run_behaviours=False) for o in objects]
+        return [self.put_object(o) for o in objects]
 
     # --- scenario data the API serves ---------------------------------------------------------
     def pod_log(self, namespace, pod, container):
