@@ -82,6 +82,7 @@ class StandIn(object):
         self.server_address = None
         self.kubeconfig = None
         self.ca_file = None
+        self._ca_signer = None  # (CA certificate, key) of a started TLS server: signs client certificates
         self.admin_token = self.authn.mint("standin-admin", ["system:masters"])
         self.load_time = None
         self._load()
@@ -209,7 +210,7 @@ class StandIn(object):
         os.chmod(self.workdir, 0o700)
         tls_files = None
         if self.tls:
-            tls_files = certs.make_pki(self.workdir)
+            tls_files, self._ca_signer = certs.make_pki(self.workdir)
             self.ca_file = tls_files["ca"]
         self._httpd = make_server(self, tls_files)
         host, port = self._httpd.server_address[:2]
@@ -233,6 +234,7 @@ class StandIn(object):
         self._httpd.server_close()
         self._thread.join(timeout=10)
         self._httpd = None
+        self._ca_signer = None
         if self._own_workdir and self.workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.workdir = None
@@ -252,9 +254,9 @@ class StandIn(object):
 
     def client_certificate(self, user, groups=()):
         """A client certificate and key (paths) for ``user`` in ``groups``, signed by the server's CA."""
-        if not self.tls or self.ca_file is None:
+        if self._ca_signer is None:
             raise RuntimeError("client_certificate: needs a started TLS server")
-        return certs.client_certificate(self.ca_file, user, list(groups), self.workdir)
+        return certs.client_certificate(self._ca_signer, user, list(groups), self.workdir)
 
     def write_kubeconfig(self, path, token=None, user="standin-admin", client_cert=None):
         """Write a kubeconfig (mode 0600) for ``token`` (default: the super-user's), or for a client

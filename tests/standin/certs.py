@@ -23,11 +23,9 @@ def _key_pem(key):
     )
 
 
-_CA_KEYS = {}
-
-
 def make_pki(folder):
-    """Write ca.crt, server.crt and server.key into ``folder``; returns their paths."""
+    """Write ca.crt, server.crt and server.key into ``folder``; returns their paths and the CA
+    (certificate, key) that ``client_certificate`` signs with (kept in memory only)."""
     now = datetime.datetime.now(datetime.timezone.utc)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "standin-ca@%d" % int(now.timestamp()))])
@@ -70,7 +68,6 @@ def make_pki(folder):
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    _CA_KEYS[os.path.join(folder, "ca.crt")] = (ca, ca_key)
     paths = {
         "ca": os.path.join(folder, "ca.crt"),
         "cert": os.path.join(folder, "server.crt"),
@@ -79,12 +76,13 @@ def make_pki(folder):
     _write(paths["ca"], ca.public_bytes(serialization.Encoding.PEM), 0o644)
     _write(paths["cert"], cert.public_bytes(serialization.Encoding.PEM), 0o644)
     _write(paths["key"], _key_pem(key))
-    return paths
+    return paths, (ca, ca_key)
 
 
-def client_certificate(ca_path, user, groups, folder):
-    """Write a client certificate (CN=user, O=groups, signed by the server's CA) and its key (0600)."""
-    ca, ca_key = _CA_KEYS[ca_path]
+def client_certificate(signer, user, groups, folder):
+    """Write a client certificate (CN=user, O=groups, signed by ``signer``, the CA ``make_pki`` returned)
+    and its key (0600); returns their paths."""
+    ca, ca_key = signer
     now = datetime.datetime.now(datetime.timezone.utc)
     key = ec.generate_private_key(ec.SECP256R1())
     attrs = [x509.NameAttribute(NameOID.ORGANIZATION_NAME, g) for g in groups]
