@@ -271,11 +271,8 @@ class Api(object):
         if t.subresource == "scale":
             return self._scale(req, rt, t)
         if t.subresource and t.subresource not in ("status",):
-            raise errors.ApiError(
-                405,
-                "MethodNotAllowed",
-                "the stand-in API server does not implement the %s subresource" % t.subresource,
-                {},
+            raise errors.method_not_allowed(
+                "the stand-in API server does not implement the %s subresource" % t.subresource
             )
         if verb == "get":
             return self._get(req, rt, t)
@@ -560,14 +557,7 @@ class Api(object):
             rv = meta.get("resourceVersion")
             if rv and rv != old["metadata"].get("resourceVersion"):
                 raise errors.conflict(rt.group, rt.resource, t.name)
-            if meta.get("uid") and meta["uid"] != old["metadata"].get("uid"):
-                raise errors.conflict(
-                    rt.group,
-                    rt.resource,
-                    t.name,
-                    "Precondition failed: UID in precondition: "
-                    "%s, UID in object meta: %s" % (old["metadata"].get("uid"), meta["uid"]),
-                )
+            _check_preconditions(rt, old, {"uid": meta.get("uid")})
             new = self.ctx.logic.prepare_update(rt, old, body, self._manager(req), t.subresource or "")
             stored = self.ctx.logic.finish_write(rt, old, new, _dry_run(req))
         return json_response(self._out(rt, stored), headers=warnings)
@@ -648,14 +638,11 @@ class Api(object):
             if old is None:
                 if sub:
                     raise errors.not_found(rt.group, rt.resource, t.name)
-                applied = copy.deepcopy(body)
-                created = self.ctx.logic.prepare_create(rt, applied, t.namespace, None)
+                created = self.ctx.logic.prepare_create(rt, body, t.namespace, None)
+                # create-on-apply: the object as a create makes it, the applied fields owned by the manager
                 live = patch.server_side_apply(None, body, manager, rt.group_version, keys, force, now_rfc3339())
-                live.pop("status", None) if rt.has_status else None
-                created_meta = created["metadata"]
-                for k, v in (live.get("metadata") or {}).items():
-                    if k == "managedFields":
-                        created_meta[k] = v
+                if "managedFields" in live["metadata"]:
+                    created["metadata"]["managedFields"] = live["metadata"]["managedFields"]
                 if dry:
                     return json_response(created, 201, headers=warnings)
                 stored = self.ctx.logic.commit(rt, created, "ADDED")
@@ -694,24 +681,7 @@ class Api(object):
         dry = _dry_run(req) or "All" in (opts.get("dryRun") or [])
         with self.ctx.store.lock:
             old = self._existing(rt, t)
-            pre = opts.get("preconditions") or {}
-            if pre.get("uid") and pre["uid"] != old["metadata"].get("uid"):
-                raise errors.conflict(
-                    rt.group,
-                    rt.resource,
-                    t.name,
-                    "Precondition failed: UID in precondition: %s, "
-                    "UID in object meta: %s" % (pre["uid"], old["metadata"].get("uid")),
-                )
-            if pre.get("resourceVersion") and pre["resourceVersion"] != old["metadata"].get("resourceVersion"):
-                raise errors.conflict(
-                    rt.group,
-                    rt.resource,
-                    t.name,
-                    "Precondition failed: ResourceVersion in "
-                    "precondition: %s, ResourceVersion in object meta: %s"
-                    % (pre["resourceVersion"], old["metadata"].get("resourceVersion")),
-                )
+            _check_preconditions(rt, old, opts.get("preconditions") or {})
             obj, deleted = self.ctx.logic.delete(rt, old, dry)
         return json_response(self._out(rt, obj), 200 if deleted else 202)
 
@@ -791,7 +761,7 @@ class Api(object):
         # services/proxy and pods/proxy: the scenario's ``proxy`` map declares the page behind
         # "ns/name:port/path" (the name of a Service or of a Pod); nothing is really forwarded
         if rt.resource not in ("services", "pods"):
-            raise errors.ApiError(405, "MethodNotAllowed", "the stand-in API server proxies only services and pods", {})
+            raise errors.method_not_allowed("the stand-in API server proxies only services and pods")
         name, _sep, port = t.name.partition(":")
         target = self.ctx.store.raw_get("", rt.resource, t.namespace, name)
         if target is None:
@@ -850,6 +820,20 @@ def _scale_of(obj):
             "selector": ",".join("%s=%s" % kv for kv in sorted(selector.items())),
         },
     }
+
+
+def _check_preconditions(rt, old, pre):
+    """409 when ``pre`` (DeleteOptions.preconditions, or the uid an update sends) names another object."""
+    meta = old["metadata"]
+    for field, label in (("uid", "UID"), ("resourceVersion", "ResourceVersion")):
+        if pre.get(field) and pre[field] != meta.get(field):
+            raise errors.conflict(
+                rt.group,
+                rt.resource,
+                meta["name"],
+                "Precondition failed: %s in precondition: %s, %s in object meta: %s"
+                % (label, pre[field], label, meta.get(field)),
+            )
 
 
 def _same_apart_from_time(old, new):

@@ -275,3 +275,27 @@ def test_client_certificates_authenticate_as_cn_and_o(standin, tmp_path):
     )
     res = kubectl(KUBECTL_137, srv, "get", "nodes", kubeconfig=plain)
     assert res.returncode != 0 and 'User "someone" cannot list resource "nodes"' in res.stderr
+
+
+def test_preconditions_that_name_another_object_are_409(standin):
+    srv = standin("empty")
+    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "p", "namespace": "default"}}
+    created = status_of(raw(srv, "POST", "/api/v1/namespaces/default/configmaps", body=cm)[2])
+    uid, rv = created["metadata"]["uid"], created["metadata"]["resourceVersion"]
+    path = "/api/v1/namespaces/default/configmaps/p"
+    other = dict(created, metadata=dict(created["metadata"], uid="other-uid", resourceVersion=None))
+    code, _h, body = raw(srv, "PUT", path, body=other)
+    conflict = 'Operation cannot be fulfilled on configmaps "p": Precondition failed: '
+    assert code == 409
+    assert status_of(body)["message"] == conflict + "UID in precondition: other-uid, UID in object meta: %s" % uid
+    for pre, message in (
+        ({"uid": "other-uid"}, "UID in precondition: other-uid, UID in object meta: %s" % uid),
+        ({"resourceVersion": "1"}, "ResourceVersion in precondition: 1, ResourceVersion in object meta: %s" % rv),
+    ):
+        code, _h, body = raw(srv, "DELETE", path, body={"kind": "DeleteOptions", "preconditions": pre})
+        assert code == 409 and status_of(body)["reason"] == "Conflict"
+        assert status_of(body)["message"] == conflict + message
+    assert srv.store.get("v1", "ConfigMap", "p", "default") is not None, "a failed precondition deletes nothing"
+    preconditions = {"kind": "DeleteOptions", "preconditions": {"uid": uid, "resourceVersion": rv}}
+    assert raw(srv, "DELETE", path, body=preconditions)[0] == 200
+    assert srv.store.get("v1", "ConfigMap", "p", "default") is None
