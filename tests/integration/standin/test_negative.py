@@ -1,8 +1,5 @@
 """Errors answered the way kube-apiserver answers them: 401, 403 (RBAC), 404, 409, 400, 415, 422."""
 
-import os
-import tempfile
-
 import yaml
 
 from tests.integration.standin.helpers import KUBECTL_137, kubectl, raw, status_of
@@ -10,7 +7,7 @@ from tests.integration.standin.helpers import KUBECTL_137, kubectl, raw, status_
 RBAC = "rbac.authorization.k8s.io/v1"
 
 
-def test_missing_or_wrong_token_is_401(shared_standin):
+def test_missing_or_wrong_token_is_401(shared_standin, tmp_path):
     srv = shared_standin("rke2-gpu")
     for token in ("", "not-a-token"):
         code, _headers, body = raw(srv, "GET", "/api/v1/nodes", token=token)
@@ -24,16 +21,15 @@ def test_missing_or_wrong_token_is_401(shared_standin):
             "reason": "Unauthorized",
             "code": 401,
         }
-    res = kubectl(KUBECTL_137, srv, "get", "nodes", kubeconfig=_kubeconfig(srv, "wrong", "bad-token"))
+    res = kubectl(KUBECTL_137, srv, "get", "nodes", kubeconfig=_kubeconfig(srv, tmp_path, "wrong", "bad-token"))
     assert res.returncode != 0 and "You must be logged in to the server" in res.stderr
 
 
-def _kubeconfig(srv, name, token):
-    path = os.path.join(tempfile.mkdtemp(), name)
-    return srv.write_kubeconfig(path, token=token, user=name)
+def _kubeconfig(srv, folder, name, token):
+    return srv.write_kubeconfig(str(folder / name), token=token, user=name)
 
 
-def test_rbac_denies_with_kube_apiserver_message_and_allows_granted(standin):
+def test_rbac_denies_with_kube_apiserver_message_and_allows_granted(standin, tmp_path):
     srv = standin("rke2-gpu")
     token = srv.token("validator", groups=["auditors"])
     code, _h, body = raw(srv, "GET", "/api/v1/nodes", token=token)
@@ -111,9 +107,11 @@ def test_rbac_denies_with_kube_apiserver_message_and_allows_granted(standin):
             },
         )
         assert code == 201 and status_of(body)["status"]["allowed"] is allowed
-    res = kubectl(KUBECTL_137, srv, "auth", "can-i", "list", "nodes", kubeconfig=_kubeconfig(srv, "v", token))
+    res = kubectl(KUBECTL_137, srv, "auth", "can-i", "list", "nodes", kubeconfig=_kubeconfig(srv, tmp_path, "v", token))
     assert res.stdout.strip() == "yes"
-    res = kubectl(KUBECTL_137, srv, "auth", "can-i", "create", "pods", kubeconfig=_kubeconfig(srv, "v2", token))
+    res = kubectl(
+        KUBECTL_137, srv, "auth", "can-i", "create", "pods", kubeconfig=_kubeconfig(srv, tmp_path, "v2", token)
+    )
     assert res.stdout.strip() == "no"
 
 
