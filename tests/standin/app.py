@@ -179,21 +179,21 @@ class StandIn(object):
             text = logs.get("%s/%s" % (namespace, pod), "")
         return str(text)[-LOG_LIMIT:]
 
-    def proxy_text(self, namespace, service, port, path):
+    def proxy_text(self, namespace, name, port, path):
+        """The page the scenario's ``proxy`` declares for the Service or Pod ``name`` (None: none).
+
+        ``ns/name:port/path`` first, then ``ns/name/path`` (any port); a request without a port also
+        takes a page declared for any port of ``name``."""
         proxy = self.scenario.proxy
-        for key in ("%s/%s:%s%s" % (namespace, service, port, path), "%s/%s%s" % (namespace, service, path)):
+        for key in ("%s/%s:%s%s" % (namespace, name, port, path), "%s/%s%s" % (namespace, name, path)):
             if key in proxy:
                 return str(proxy[key])
-        if port:
-            return None
-        for key, value in proxy.items():
-            if (
-                key.startswith("%s/%s:" % (namespace, service))
-                and key.endswith(path)
-                and key[len("%s/%s:" % (namespace, service)) :].split("/", 1)[0]
-                and "/" + key.split("/", 2)[2] == path
-            ):
-                return str(value)
+        if not port:
+            prefix = "%s/%s:" % (namespace, name)
+            for key, value in proxy.items():
+                key_port, sep, key_path = key[len(prefix) :].partition("/")
+                if key.startswith(prefix) and key_port and sep and "/" + key_path == path:
+                    return str(value)
         return None
 
     def aggregated_body(self, group, version, path):

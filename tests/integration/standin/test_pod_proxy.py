@@ -66,3 +66,16 @@ def test_without_permission_answers_403(srv):
     )
     assert status == 403
     assert 'cannot get resource "pods/proxy" in API group "" in the namespace "default"' in json.loads(body)["message"]
+
+
+def test_a_running_pod_without_a_declared_page_answers_503(srv):
+    status, _headers, body = raw(srv, "GET", "/api/v1/namespaces/default/pods/%s:9400/proxy/other" % POD)
+    assert status == 503
+    assert json.loads(body)["message"] == 'no endpoints available for pod "%s:9400"' % POD
+
+
+def test_a_request_without_a_port_takes_the_page_of_any_port(srv):
+    status, _headers, body = raw(srv, "GET", "/api/v1/namespaces/default/pods/%s/proxy/metrics" % POD)
+    assert (status, body) == (200, b"up 1\n")
+    status, _headers, _body = raw(srv, "GET", "/api/v1/namespaces/default/pods/%s:9401/proxy/metrics" % POD)
+    assert status == 503, "a page declared for port 9400 is not served on another port"
