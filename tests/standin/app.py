@@ -298,7 +298,7 @@ class StandIn(object):
             self._requests.clear()
 
     def counters(self):
-        """Counts of the logged requests: total, by_verb (HTTP method), by_path, by_verb_path."""
+        """Counts of the logged requests: total, by_verb (HTTP method), by_path, by_verb_path, by_status."""
         reqs = self.requests
         return {
             "total": len(reqs),

@@ -1,5 +1,6 @@
 """The command line (start, kubeconfig, clean SIGTERM shutdown) and a fuzzed request parser."""
 
+import json
 import os
 import random
 import signal
@@ -23,6 +24,7 @@ class _Cli(object):
 
 def test_cli_serves_a_scenario_until_sigterm(tmp_path):
     kubeconfig = tmp_path / "kc.yaml"
+    counters = tmp_path / "counters.json"
     override = tmp_path / "override.yaml"
     override.write_text("add:\n- {apiVersion: v1, kind: Namespace, metadata: {name: from-override}}\n")
     proc = subprocess.Popen(
@@ -36,6 +38,8 @@ def test_cli_serves_a_scenario_until_sigterm(tmp_path):
             str(kubeconfig),
             "--override",
             str(override),
+            "--counters-out",
+            str(counters),
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -48,11 +52,16 @@ def test_cli_serves_a_scenario_until_sigterm(tmp_path):
         assert stat.S_IMODE(os.stat(kubeconfig).st_mode) == 0o600
         out = ok(kubectl(KUBECTL_132, _Cli(url, str(kubeconfig)), "get", "namespaces", "-o", "name"))
         assert "namespace/from-override" in out.split()
+        assert not counters.exists(), "the counters are written on exit"
     finally:
         proc.send_signal(signal.SIGTERM)
         _out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
     assert "stopped" in err
+    counted = json.loads(counters.read_text())
+    assert counted["by_verb_path"]["GET /api/v1/namespaces"] == 1, "kubectl's one list of the namespaces"
+    assert counted["total"] == sum(counted["by_verb"].values()) == sum(counted["by_status"].values())
+    assert counted["by_status"]["200"] >= 1
 
 
 def test_cli_rejects_unknown_scenarios_with_a_message(tmp_path):
