@@ -21,14 +21,19 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help
 help:
-	@echo "make test         every gate and test (lint sanity unit integration molecule docs build)"
+	@echo "make test         every gate and test (lint sanity checklists unit integration molecule docs build)"
 	@echo "make demo         validate the simulated RKE2 GPU cluster (SCENARIO=rke2-gpu) and write a report"
-	@echo "make lint         yamllint, ruff (lint and format check), ansible-lint (production profile)"
+	@echo "make setup        .venv from requirements/dev.txt, collection link, Debian packages (system-deps)"
+	@echo "make lint         yamllint, changelog lint, ruff (lint and format check), ansible-lint (production)"
 	@echo "make sanity       ansible-test sanity"
+	@echo "make checklists   plugins/module_utils/checklists.py matches the CNCF templates"
 	@echo "make unit         pytest tests/unit"
-	@echo "make integration  ansible-playbook runs against the stand-in API server"
+	@echo "make integration  pytest tests/integration (ansible-playbook, kubectl, clients against the stand-in)"
 	@echo "make molecule     Molecule scenarios on debootstrap chroots, all but kind (needs root)"
+	@echo "make docs         ansible-doc renders every module"
+	@echo "make build        the Galaxy artifact builds, installs into an empty path and its module runs"
 	@echo "make format       apply ruff's formatting"
+	@echo "make clean        remove .build, test output, caches and report folders"
 
 # --- setup -----------------------------------------------------------------------------------
 $(STAMP): requirements/dev.txt
