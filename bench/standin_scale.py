@@ -35,12 +35,19 @@ def _get(srv, ctx, path, query):
 
 
 def paged(srv, ctx, path, page, **selectors):
-    items, pages, token = 0, 0, None
+    """Read every page; returns (items, pages). Raises if an item repeats or comes out of order: lists
+    come in (namespace, name) order, so strictly increasing keys mean no item came twice."""
+    items, pages, token, last = 0, 0, None, None
     while True:
         query = dict(selectors, limit=page)
         if token:
             query["continue"] = token
         data = _get(srv, ctx, path, query)
+        for item in data["items"]:
+            key = (item["metadata"].get("namespace") or "", item["metadata"]["name"])
+            if last is not None and key <= last:
+                raise AssertionError("%s: %r came after %r (repeated or out of order)" % (path, key, last))
+            last = key
         items += len(data["items"])
         pages += 1
         token = data["metadata"].get("continue")
