@@ -86,18 +86,30 @@ class CheckContext(object):
         )
         return items, self.record_list(result, description, resource, namespace, label_selector, field_selector)
 
-    def get(self, result, description, resource, name, namespace=None):
-        """Read one object, or None when it does not exist; records the request."""
+    @staticmethod
+    def record_get(result, description, resource, name, namespace=None):
+        """Record the evidence of a read of one object (request and kubectl equivalent) and return it."""
         path = api_path(resource.group, resource.version, resource.name, namespace=namespace, name=name)
-        evidence = result.add(
+        return result.add(
             description,
             request="GET " + path,
             kubectl=kubectl_get(resource.name, resource.group, name=name, namespace=namespace, output="yaml"),
         )
+
+    def get_or_none(self, path):
+        """The object at ``path``, or None when the server answers 404 Not Found."""
         try:
-            return self.client.get(path), evidence
+            return self.client.get(path)
         except ApiError as exc:
             if exc.status == 404:
-                evidence.output = "not found"
-                return None, evidence
+                return None
             raise
+
+    def get(self, result, description, resource, name, namespace=None):
+        """Read one object, or None when it does not exist; records the request."""
+        path = api_path(resource.group, resource.version, resource.name, namespace=namespace, name=name)
+        evidence = self.record_get(result, description, resource, name, namespace)
+        obj = self.get_or_none(path)
+        if obj is None:
+            evidence.output = "not found"
+        return obj, evidence

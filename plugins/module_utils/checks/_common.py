@@ -20,7 +20,6 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, keeps sanit
     from urllib import quote
 
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.client import api_path
-from ansible_collections.ai_conformance.rke2.plugins.module_utils.context import kubectl_get
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.errors import ApiError
 
 
@@ -166,21 +165,8 @@ def shared_list(ctx, result, description, resource, namespace=None, label_select
 def shared_get(ctx, result, description, resource, name, namespace=None):
     """Like ``CheckContext.get`` (None when the object does not exist), made once per run."""
     path = api_path(resource.group, resource.version, resource.name, namespace=namespace, name=name)
-
-    def compute():
-        try:
-            return ctx.client.get(path)
-        except ApiError as exc:
-            if exc.status == 404:
-                return None
-            raise
-
-    evidence = result.add(
-        description,
-        request="GET " + path,
-        kubectl=kubectl_get(resource.name, resource.group, name=name, namespace=namespace, output="yaml"),
-    )
-    obj = memo(ctx, ("get", path), compute)
+    evidence = ctx.record_get(result, description, resource, name, namespace)
+    obj = memo(ctx, ("get", path), lambda: ctx.get_or_none(path))
     if obj is None:
         evidence.output = "not found"
     return obj, evidence
@@ -220,16 +206,7 @@ def read_crds(ctx, result, description, names):
     for name in names:
         path = api_path(group, version, plural, name=name)
         paths.append(path)
-
-        def compute(path=path):
-            try:
-                return ctx.client.get(path)
-            except ApiError as exc:
-                if exc.status == 404:
-                    return None
-                raise
-
-        crd = memo(ctx, ("get", path), compute)
+        crd = memo(ctx, ("get", path), lambda path=path: ctx.get_or_none(path))
         found[name] = crd
         if crd is None:
             ok = False
