@@ -175,18 +175,40 @@ def load(path):
 
 
 # --- bad input: every case of every role in one --check run ------------------------------------
-# A case is (id, role, vars, entry point). Safe by construction: --check writes nothing, and the
-# Azure cases point azure.json outside /etc/kubernetes, which the role refuses before writing.
+# A registered case is (key, role, vars, entry point). Safe by construction: --check writes nothing,
+# and the Azure cases point azure.json outside /etc/kubernetes, which the role refuses before writing.
 BAD_INPUT_CASES = []
 
 
-def bad_input_case(case_id, role, role_vars, tasks_from="main"):
-    BAD_INPUT_CASES.append((case_id, role, role_vars, tasks_from))
+def bad_input_cases(role, cases, entries=("main",)):
+    """Register ``cases`` (``[(case id, role vars, texts the failure message must hold)]``) of ``role``
+    for the ``bad_input`` run, once per entry point in ``entries``.
+
+    Returns the ``pytest.param(key, role vars, texts)`` list to parametrize a test calling ``assert_refused``.
+    """
+    params = []
+    for case_id, role_vars, expected in cases:
+        for entry in entries:
+            name = "%s-%s" % (entry, case_id) if len(entries) > 1 else case_id
+            key = "%s-%s" % (role, name)
+            BAD_INPUT_CASES.append((key, role, role_vars, entry))
+            params.append(pytest.param(key, role_vars, expected, id=name))
+    return params
+
+
+def assert_refused(bad_input, key, role_vars, expected, secrets=()):
+    """The case ``key`` failed with a message holding every text of ``expected`` and none of ``secrets``."""
+    message = bad_input[key]
+    assert message is not None, "the role accepted %r" % role_vars
+    for text in expected:
+        assert text in message, message
+    for secret in secrets:
+        assert secret not in message, "a secret is in the failure message of %s" % key
 
 
 @pytest.fixture(scope="session")
 def bad_input(tmp_path_factory):
-    """``{case id: failure message}`` of every ``bad_input_case``, or ``None`` where the role did not fail."""
+    """``{case key: failure message}`` of every case of ``bad_input_cases``, or ``None`` where the role did not fail."""
     folder = tmp_path_factory.mktemp("bad-input")
     tasks = []
     for case_id, role, role_vars, tasks_from in BAD_INPUT_CASES:
