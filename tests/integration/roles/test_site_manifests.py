@@ -144,141 +144,137 @@ def test_set_and_values_are_checked_too(rendered):
 
 
 # --- schemas, scope, names ------------------------------------------------------------------
+# (file stem, kind of the object in the file or None for its only one, the break, text of the problem)
+SCHEMA_BREAKS = [
+    pytest.param(
+        "gatewayclass-traefik",
+        None,
+        lambda o: o["spec"].update(controller="traefik.io/gateway-controller"),
+        "Additional properties are not allowed ('controller' was unexpected)",
+        id="gatewayclass-unknown-field",
+    ),
+    pytest.param(
+        "gatewayclass-traefik",
+        None,
+        lambda o: o["spec"].pop("controllerName"),
+        "'controllerName' is a required property",
+        id="gatewayclass-missing-field",
+    ),
+    pytest.param(
+        "gpu-operator",
+        None,
+        lambda o: o["spec"].update(valuesContents="x: 1"),
+        "invalid against helm-controller/helm.cattle.io_helmcharts.yaml: spec: Additional properties",
+        id="helmchart-unknown-field",
+    ),
+    pytest.param(
+        "gpu-operator",
+        None,
+        lambda o: o["spec"].update(bootstrap="yes"),
+        "spec/bootstrap: 'yes' is not of type 'boolean'",
+        id="helmchart-type",
+    ),
+    pytest.param(
+        "rke2-traefik-config",
+        None,
+        lambda o: o["spec"].update(failurePolicy="ignore"),
+        "spec/failurePolicy: 'ignore' is not one of",
+        id="helmchartconfig-enum",
+    ),
+    pytest.param(
+        "nvidia-dcgm-monitor",
+        None,
+        lambda o: o["spec"]["endpoints"][0].update(interval="15 seconds"),
+        "spec/endpoints/0/interval: '15 seconds' does not match",
+        id="servicemonitor-pattern",
+    ),
+    pytest.param(
+        "nvidia-dcgm-monitor",
+        None,
+        lambda o: o["spec"].pop("selector"),
+        "'selector' is a required property",
+        id="servicemonitor-required",
+    ),
+    pytest.param(
+        "ollama-demo",
+        "HorizontalPodAutoscaler",
+        lambda o: o["spec"].update(maxReplica=3),
+        "invalid for Kubernetes 1.34.0: spec: Additional properties are not allowed ('maxReplica' was unexpected)",
+        id="hpa-unknown-field",
+    ),
+    pytest.param(
+        "ollama-demo",
+        "Deployment",
+        lambda o: o["spec"]["template"]["spec"]["containers"][0].update(ports=8080),
+        "invalid for Kubernetes 1.34.0: spec/template/spec/containers/0/ports: 8080 is not of type",
+        id="deployment-type",
+    ),
+    pytest.param(
+        "cluster-autoscaler-azure-credentials",
+        None,
+        lambda o: o.update(stringdata={"a": "b"}),
+        "Additional properties are not allowed ('stringdata' was unexpected)",
+        id="secret-unknown-field",
+    ),
+]
+SCOPE_AND_NAME_BREAKS = [
+    pytest.param(
+        "nvidia-dcgm-monitor",
+        None,
+        lambda o: o["metadata"].pop("namespace"),
+        "namespaced kind without metadata.namespace",
+        id="servicemonitor-no-namespace",
+    ),
+    pytest.param(
+        "ollama-demo",
+        "Service",
+        lambda o: o["metadata"].pop("namespace"),
+        "namespaced kind without metadata.namespace",
+        id="service-no-namespace",
+    ),
+    pytest.param(
+        "gatewayclass-traefik",
+        None,
+        lambda o: o["metadata"].update(namespace="kube-system"),
+        "cluster-scoped kind with metadata.namespace 'kube-system'",
+        id="gatewayclass-namespaced",
+    ),
+    pytest.param(
+        "ollama-demo",
+        "Namespace",
+        lambda o: o["metadata"].update(namespace="default"),
+        "cluster-scoped kind with metadata.namespace 'default'",
+        id="namespace-namespaced",
+    ),
+    pytest.param(
+        "volcano",
+        None,
+        lambda o: o["metadata"].update(namespace="volcano-system"),
+        "RKE2's helm-controller objects belong in kube-system",
+        id="helmchart-outside-kube-system",
+    ),
+    pytest.param(
+        "ollama-demo",
+        "Deployment",
+        lambda o: o["metadata"].update(name="Ollama_Demo"),
+        "is not a DNS subdomain",
+        id="bad-name",
+    ),
+    pytest.param(
+        "gatewayclass-traefik",
+        None,
+        lambda o: o.update(apiVersion="gateway.networking.k8s.io/v2"),
+        "gateway.networking.k8s.io/v2 is not a served version of GatewayClass",
+        id="unserved-version",
+    ),
+    pytest.param(
+        "gatewayclass-traefik", None, lambda o: o.update(kind="GatewayKlass"), "no schema for", id="unknown-kind"
+    ),
+]
 
 
-@pytest.mark.parametrize(
-    ("stem", "kind", "mutate", "expected"),
-    [
-        (
-            "gatewayclass-traefik",
-            None,
-            lambda o: o["spec"].update(controller="traefik.io/gateway-controller"),
-            "Additional properties are not allowed ('controller' was unexpected)",
-        ),
-        (
-            "gatewayclass-traefik",
-            None,
-            lambda o: o["spec"].pop("controllerName"),
-            "'controllerName' is a required property",
-        ),
-        (
-            "gpu-operator",
-            None,
-            lambda o: o["spec"].update(valuesContents="x: 1"),
-            "invalid against helm-controller/helm.cattle.io_helmcharts.yaml: spec: Additional properties",
-        ),
-        (
-            "gpu-operator",
-            None,
-            lambda o: o["spec"].update(bootstrap="yes"),
-            "spec/bootstrap: 'yes' is not of type 'boolean'",
-        ),
-        (
-            "rke2-traefik-config",
-            None,
-            lambda o: o["spec"].update(failurePolicy="ignore"),
-            "spec/failurePolicy: 'ignore' is not one of",
-        ),
-        (
-            "nvidia-dcgm-monitor",
-            None,
-            lambda o: o["spec"]["endpoints"][0].update(interval="15 seconds"),
-            "spec/endpoints/0/interval: '15 seconds' does not match",
-        ),
-        ("nvidia-dcgm-monitor", None, lambda o: o["spec"].pop("selector"), "'selector' is a required property"),
-        (
-            "ollama-demo",
-            "HorizontalPodAutoscaler",
-            lambda o: o["spec"].update(maxReplica=3),
-            "invalid for Kubernetes 1.34.0: spec: Additional properties are not allowed ('maxReplica' was unexpected)",
-        ),
-        (
-            "ollama-demo",
-            "Deployment",
-            lambda o: o["spec"]["template"]["spec"]["containers"][0].update(ports=8080),
-            "invalid for Kubernetes 1.34.0: spec/template/spec/containers/0/ports: 8080 is not of type",
-        ),
-        (
-            "cluster-autoscaler-azure-credentials",
-            None,
-            lambda o: o.update(stringdata={"a": "b"}),
-            "Additional properties are not allowed ('stringdata' was unexpected)",
-        ),
-    ],
-    ids=[
-        "gatewayclass-unknown-field",
-        "gatewayclass-missing-field",
-        "helmchart-unknown-field",
-        "helmchart-type",
-        "helmchartconfig-enum",
-        "servicemonitor-pattern",
-        "servicemonitor-required",
-        "hpa-unknown-field",
-        "deployment-type",
-        "secret-unknown-field",
-    ],
-)
-def test_a_schema_violation_fails(rendered, stem, kind, mutate, expected):
-    manifest = _one(rendered, stem, kind)
-    mutate(manifest.obj)
-    problems = addons.validate_object(manifest)
-    assert any(expected in p for p in problems), problems
-
-
-@pytest.mark.parametrize(
-    ("stem", "kind", "mutate", "expected"),
-    [
-        (
-            "nvidia-dcgm-monitor",
-            None,
-            lambda o: o["metadata"].pop("namespace"),
-            "namespaced kind without metadata.namespace",
-        ),
-        (
-            "ollama-demo",
-            "Service",
-            lambda o: o["metadata"].pop("namespace"),
-            "namespaced kind without metadata.namespace",
-        ),
-        (
-            "gatewayclass-traefik",
-            None,
-            lambda o: o["metadata"].update(namespace="kube-system"),
-            "cluster-scoped kind with metadata.namespace 'kube-system'",
-        ),
-        (
-            "ollama-demo",
-            "Namespace",
-            lambda o: o["metadata"].update(namespace="default"),
-            "cluster-scoped kind with metadata.namespace 'default'",
-        ),
-        (
-            "volcano",
-            None,
-            lambda o: o["metadata"].update(namespace="volcano-system"),
-            "RKE2's helm-controller objects belong in kube-system",
-        ),
-        ("ollama-demo", "Deployment", lambda o: o["metadata"].update(name="Ollama_Demo"), "is not a DNS subdomain"),
-        (
-            "gatewayclass-traefik",
-            None,
-            lambda o: o.update(apiVersion="gateway.networking.k8s.io/v2"),
-            "gateway.networking.k8s.io/v2 is not a served version of GatewayClass",
-        ),
-        ("gatewayclass-traefik", None, lambda o: o.update(kind="GatewayKlass"), "no schema for"),
-    ],
-    ids=[
-        "servicemonitor-no-namespace",
-        "service-no-namespace",
-        "gatewayclass-namespaced",
-        "namespace-namespaced",
-        "helmchart-outside-kube-system",
-        "bad-name",
-        "unserved-version",
-        "unknown-kind",
-    ],
-)
-def test_a_scope_or_name_error_fails(rendered, stem, kind, mutate, expected):
+@pytest.mark.parametrize(("stem", "kind", "mutate", "expected"), SCHEMA_BREAKS + SCOPE_AND_NAME_BREAKS)
+def test_a_schema_scope_or_name_error_fails(rendered, stem, kind, mutate, expected):
     manifest = _one(rendered, stem, kind)
     mutate(manifest.obj)
     problems = addons.validate_object(manifest)
