@@ -357,11 +357,7 @@ class Api(object):
         return json_response({"kind": rt.list_kind, "apiVersion": rt.group_version, "metadata": meta, "items": items})
 
     def _table_response(self, req, rt, objects, meta, version):
-        include = req.query.get("includeObject", "Metadata")
-        body = tables.table(rt, objects, include, meta)
-        if version == "v1beta1":
-            body["apiVersion"] = "meta.k8s.io/v1beta1"
-        return json_response(body, content_type="application/json;as=Table;v=%s;g=meta.k8s.io" % version)
+        return json_response(_table(req, rt, objects, meta, version), content_type=_table_type(version))
 
     def _watch(self, req, rt, t):
         labels, fields = self._selectors(req, rt)
@@ -403,12 +399,7 @@ class Api(object):
         def encode_event(etype, obj):
             obj = self._out(rt, obj)
             if table and etype != "BOOKMARK":
-                obj = tables.table(
-                    rt,
-                    [obj],
-                    req.query.get("includeObject", "Metadata"),
-                    {"resourceVersion": obj["metadata"].get("resourceVersion")},
-                )
+                obj = _table(req, rt, [obj], {"resourceVersion": obj["metadata"].get("resourceVersion")}, table)
             return codec.encode({"type": etype, "object": obj}) + b"\n"
 
         def bookmark(rv, end=False):
@@ -458,10 +449,7 @@ class Api(object):
                 if watcher is not None:
                     store.unwatch(watcher)
 
-        ctype = "application/json"
-        if table:
-            ctype = "application/json;as=Table;v=%s;g=meta.k8s.io" % table
-        return Response(200, content_type=ctype, stream=stream())
+        return Response(200, content_type=_table_type(table) if table else "application/json", stream=stream())
 
     # --- writes -----------------------------------------------------------------------------------
     def _manager(self, req):
@@ -802,6 +790,18 @@ class Api(object):
                 updated = self.ctx.logic.prepare_update(rt, old, new, self._manager(req))
                 old = self.ctx.logic.finish_write(rt, old, updated, _dry_run(req))
         return json_response(_scale_of(old))
+
+
+def _table(req, rt, objects, list_meta, version):
+    """The Table of ``objects`` in meta.k8s.io/``version`` (v1 or v1beta1), rows as includeObject asks."""
+    body = tables.table(rt, objects, req.query.get("includeObject", "Metadata"), list_meta)
+    if version == "v1beta1":
+        body["apiVersion"] = "meta.k8s.io/v1beta1"
+    return body
+
+
+def _table_type(version):
+    return "application/json;as=Table;v=%s;g=meta.k8s.io" % version
 
 
 def _scale_of(obj):

@@ -463,3 +463,25 @@ def test_generated_scale_scenario_and_its_selectors(standin):
     assert len(status_of(body)["items"]) == 8
     with pytest.raises(ScenarioError, match="unknown parameter 'gpus'"):
         StandIn("scale:gpus=3")
+
+
+@pytest.mark.parametrize("version", ["v1", "v1beta1"])
+def test_tables_for_lists_and_watches(standin, version):
+    srv = standin("empty")
+    raw(srv, "POST", CMS, body=_cm("t", a="1", b="2"))
+    accept = {"Accept": "application/json;as=Table;v=%s;g=meta.k8s.io,application/json" % version}
+    code, headers, body = raw(srv, "GET", CMS, headers=accept)
+    listed = status_of(body)
+    assert code == 200 and headers["content-type"] == "application/json;as=Table;v=%s;g=meta.k8s.io" % version
+    assert listed["kind"] == "Table" and listed["apiVersion"] == "meta.k8s.io/" + version
+    assert [c["name"] for c in listed["columnDefinitions"]] == ["Name", "Data", "Age"]
+    assert [r["cells"][:2] for r in listed["rows"]] == [["t", 2]]
+    assert listed["rows"][0]["object"]["kind"] == "PartialObjectMetadata"
+    code, headers, body = raw(srv, "GET", CMS + "?watch=1&timeoutSeconds=1&includeObject=None", headers=accept)
+    assert code == 200 and headers["content-type"] == "application/json;as=Table;v=%s;g=meta.k8s.io" % version
+    (event,) = [json.loads(line) for line in body.decode().splitlines() if line.strip()]
+    assert event["type"] == "ADDED"
+    assert event["object"]["kind"] == "Table" and event["object"]["apiVersion"] == "meta.k8s.io/" + version
+    assert [r["cells"][:2] for r in event["object"]["rows"]] == [["t", 2]] and "object" not in event["object"]["rows"][
+        0
+    ]
