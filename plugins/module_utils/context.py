@@ -8,6 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
+
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.client import api_path
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.errors import ApiError
 
@@ -41,6 +43,18 @@ def api_resources_table(resources):
     )
 
 
+def with_defaults(values, spec):
+    """One check's options with its argument spec's defaults wherever a value is missing or None.
+
+    The module's argument spec fills them already; ``runner.run`` applies this for every caller
+    (tests, benchmarks), so a check reads each option with a default as set."""
+    out = dict(values or {})
+    for key, option in spec.items():
+        if out.get(key) is None and option.get("default") is not None:
+            out[key] = copy.deepcopy(option["default"])
+    return out
+
+
 class CheckContext(object):
     """Shared, read-only view of the cluster for the checks of one run."""
 
@@ -52,7 +66,8 @@ class CheckContext(object):
         self._options = options or {}
 
     def options(self, requirement):
-        """The options of one check (already validated by the module's argument spec)."""
+        """The options of one check (validated by the module's argument spec, defaults filled in by
+        ``runner.run``)."""
         return dict(self._options.get(requirement) or {})
 
     @staticmethod

@@ -32,7 +32,7 @@ from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks import 
     virtualized_accelerator,
     workload_sandboxing,
 )
-from ansible_collections.ai_conformance.rke2.plugins.module_utils.context import CheckContext
+from ansible_collections.ai_conformance.rke2.plugins.module_utils.context import CheckContext, with_defaults
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.discovery import discover
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.errors import ApiError, ConfigError
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.result import ERROR, SCHEMA_VERSION, Result
@@ -121,6 +121,7 @@ def run(client, requested, options=None, checklist_version=None, workers=4):
     else:
         reqs.template(checklist_version)  # validates the value
     disco = discover(client)
+    options = {rid: with_defaults((options or {}).get(rid), CHECKS[rid].ARGUMENT_SPEC) for rid in ids}
     ctx = CheckContext(client, disco, cluster_version=version, checklist_version=checklist_version, options=options)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         results = list(pool.map(lambda rid: _run_one(ctx, rid), ids))

@@ -56,7 +56,37 @@ def test_levels_follow_the_checklist_version():
     assert new["results"][0]["level"] is None
 
 
-def test_unimplemented_checks_say_so_and_claim_nothing():
+def test_all_runs_every_check_and_only_a_passed_check_claims_implemented():
     outcome = runner.run(FakeClient(cluster_routes(discovery_docs.cluster())), ["all"])
-    stubs = [r for r in outcome["results"] if r["summary"].startswith("not checked")]
-    assert all(r["status"] == "skipped" and r["cncf_status"] == "" for r in stubs)
+    results = outcome["results"]
+    assert [r["id"] for r in results] == runner.known_requirements()
+    # this bare cluster passes dra_support and nothing else; a SHOULD with nothing detected claims nothing
+    assert [r["id"] for r in results if r["cncf_status"] == "Implemented"] == ["dra_support"]
+    assert [r["id"] for r in results if r["status"] == "passed"] == ["dra_support"]
+    skipped = [r for r in results if r["status"] == "skipped"]
+    assert skipped and all(r["cncf_status"] == "" and r["summary"].startswith("not detected") for r in skipped)
+
+
+def test_direct_callers_get_the_option_defaults_the_module_applies(monkeypatch):
+    seen = []
+
+    def record(ctx, result):
+        seen.append(ctx.options("gang_scheduling"))
+        return result.finish("skipped", "recorded")
+
+    monkeypatch.setattr(runner.CHECKS["gang_scheduling"], "run", record)
+    client = FakeClient(cluster_routes(discovery_docs.cluster()))
+    given = {"volcano_namespace": None, "kueue_deployments": [], "coscheduling_namespace": ""}
+    runner.run(client, ["gang_scheduling"], options={"gang_scheduling": given})
+    runner.run(client, ["gang_scheduling"])
+    # a missing or None value gets the argument spec's default; a value given, even empty, is kept
+    assert seen[0]["scheduler"] == "auto"
+    assert seen[0]["volcano_namespace"] == "volcano-system"
+    assert seen[0]["volcano_deployments"] == ["volcano-scheduler", "volcano-controllers", "volcano-admission"]
+    assert seen[0]["kueue_deployments"] == []
+    assert seen[0]["coscheduling_namespace"] == ""
+    assert seen[1]["kueue_deployments"] == ["kueue-controller-manager"]
+    # each run gets its own copy of a list default
+    seen[0]["volcano_deployments"].append("changed")
+    assert seen[1]["volcano_deployments"] == ["volcano-scheduler", "volcano-controllers", "volcano-admission"]
+    assert runner.CHECKS["gang_scheduling"].ARGUMENT_SPEC["volcano_deployments"]["default"][-1] == "volcano-admission"

@@ -321,21 +321,6 @@ def shorten(items, limit=10):
     return text
 
 
-def options_with_defaults(ctx, requirement, spec):
-    """A check's options with the argument spec's defaults filled in.
-
-    The module applies them already; direct callers of ``runner.run`` (tests, benchmarks) may not.
-    """
-    opts = ctx.options(requirement)
-    for key, option in spec.items():
-        if opts.get(key) is None and option.get("default") is not None:
-            default = option["default"]
-            opts[key] = (
-                dict(default) if isinstance(default, dict) else list(default) if isinstance(default, list) else default
-            )
-    return opts
-
-
 def first_page(ctx, result, description, resource, namespace=None, label_selector=None, field_selector=None, limit=1):
     """One page of at most ``limit`` objects, for "does any exist" questions: ``(items, more, evidence)``.
 

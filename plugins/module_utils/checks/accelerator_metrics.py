@@ -35,7 +35,6 @@ except ImportError as exc:  # pragma: no cover - exercised by ansible-test's imp
 
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._common import (
     name_of,
-    options_with_defaults,
     pod_ready,
     proxy_path,
     selector_string,
@@ -171,7 +170,7 @@ def _analyse(node, gpus, required, node_obj):
 
 
 def run(ctx, result):
-    opts = options_with_defaults(ctx, REQUIREMENT, ARGUMENT_SPEC)
+    opts = ctx.options(REQUIREMENT)
     if not HAS_PROMETHEUS_CLIENT:
         return result.finish(
             ERROR,

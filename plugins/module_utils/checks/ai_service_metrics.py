@@ -19,7 +19,6 @@ from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._common
     labels_of,
     name_of,
     namespace_of,
-    options_with_defaults,
     proxy_path,
     statefulset_ready,
 )
@@ -110,7 +109,7 @@ def _target_line(target):
 
 
 def run(ctx, result):
-    opts = options_with_defaults(ctx, REQUIREMENT, ARGUMENT_SPEC)
+    opts = ctx.options(REQUIREMENT)
     disco = ctx.discovery
     monitors_res = disco.find(GROUP, "servicemonitors", ["v1"])
     proms_res = disco.find(GROUP, "prometheuses", ["v1"])

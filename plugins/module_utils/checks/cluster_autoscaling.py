@@ -193,18 +193,15 @@ def _accelerators(node, accel_labels, accel_resources):
 
 
 def _settings(opts):
-    def pick(key, default):
-        value = opts.get(key)
-        return default if value is None else value
-
+    """The options under short names; an empty namespace, selector or ConfigMap name means the default."""
     return {
-        "namespace": opts.get("namespace") or DEFAULT_NAMESPACE,
-        "selector": opts.get("label_selector") or DEFAULT_SELECTOR,
-        "configmap": opts.get("status_configmap") or DEFAULT_STATUS_CONFIGMAP,
-        "accel_labels": pick("accelerator_labels", DEFAULT_ACCELERATOR_LABELS),
-        "accel_resources": pick("accelerator_resources", DEFAULT_ACCELERATOR_RESOURCES),
-        "group_labels": pick("node_group_labels", DEFAULT_NODE_GROUP_LABELS),
-        "declared_groups": pick("accelerator_node_groups", []),
+        "namespace": opts["namespace"] or DEFAULT_NAMESPACE,
+        "selector": opts["label_selector"] or DEFAULT_SELECTOR,
+        "configmap": opts["status_configmap"] or DEFAULT_STATUS_CONFIGMAP,
+        "accel_labels": opts["accelerator_labels"],
+        "accel_resources": opts["accelerator_resources"],
+        "group_labels": opts["node_group_labels"],
+        "declared_groups": opts["accelerator_node_groups"],
     }
 
 

@@ -21,7 +21,6 @@ import re
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._common import (
     labels_of,
     name_of,
-    options_with_defaults,
     shared_list,
     shorten,
 )
@@ -122,7 +121,7 @@ def _matches(found, wanted):
 
 
 def run(ctx, result):
-    opts = options_with_defaults(ctx, REQUIREMENT, ARGUMENT_SPEC)
+    opts = ctx.options(REQUIREMENT)
     nodes, node_ev = gpu_nodes(ctx, result, opts["gpu_node_selector"])
     if not nodes:
         return result.finish(

@@ -85,11 +85,8 @@ for _s in SCHEDULERS:
 
 
 def _settings(opts, sched):
-    namespace = opts.get("%s_namespace" % sched.key) or sched.namespace
-    deployments = opts.get("%s_deployments" % sched.key)
-    if deployments is None:
-        deployments = list(sched.deployments)
-    return namespace, deployments
+    """``(namespace, deployments)`` of ``sched``; an empty namespace means its default."""
+    return opts["%s_namespace" % sched.key] or sched.namespace, opts["%s_deployments" % sched.key]
 
 
 def _examine(ctx, result, opts, sched):
@@ -107,7 +104,7 @@ def _examine(ctx, result, opts, sched):
 
 def run(ctx, result):
     opts = ctx.options(REQUIREMENT)
-    wanted = opts.get("scheduler") or "auto"
+    wanted = opts["scheduler"] or "auto"
     candidates = list(SCHEDULERS) if wanted == "auto" else [BY_KEY[wanted]]
     lines, detected = [], []
     for sched in candidates:

@@ -29,7 +29,6 @@ except ImportError:  # pragma: no cover - PyYAML is a dependency of ansible-core
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._common import (
     labels_of,
     name_of,
-    options_with_defaults,
     shared_get,
     shorten,
 )
@@ -129,7 +128,7 @@ def _exposed(node):
 
 
 def run(ctx, result):
-    opts = options_with_defaults(ctx, REQUIREMENT, ARGUMENT_SPEC)
+    opts = ctx.options(REQUIREMENT)
     nodes, node_ev = gpu_nodes(ctx, result, opts["gpu_node_selector"])
     policy, _served = cluster_policy(ctx, result, opts.get("cluster_policy"))
     namespace = operator_namespace(policy, opts.get("operator_namespace"))

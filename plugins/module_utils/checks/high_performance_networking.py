@@ -122,10 +122,7 @@ def _multus(ctx, result):
 
 
 def run(ctx, result):
-    opts = ctx.options(REQUIREMENT)
-    drivers = opts.get("nic_drivers")
-    if drivers is None:
-        drivers = list(DEFAULT_NIC_DRIVERS)
+    drivers = ctx.options(REQUIREMENT)["nic_drivers"]
     disco = ctx.discovery
     result.add(
         "Multi-network and DRA APIs in discovery",

@@ -252,13 +252,11 @@ def _read_metric(ctx, result, apiservice, metric, namespace, described):
 
 def run(ctx, result):
     opts = ctx.options(REQUIREMENT)
-    apiservice = opts.get("apiservice") or DEFAULT_APISERVICE
-    metric = opts.get("metric") or DEFAULT_METRIC
-    metric_ns = DEFAULT_METRIC_NAMESPACE if opts.get("metric_namespace") is None else opts["metric_namespace"]
-    described = opts.get("metric_object") or ""
-    accel_resources = opts.get("accelerator_resources")
-    if accel_resources is None:
-        accel_resources = list(DEFAULT_ACCELERATOR_RESOURCES)
+    apiservice = opts["apiservice"] or DEFAULT_APISERVICE
+    metric = opts["metric"] or DEFAULT_METRIC
+    metric_ns = opts["metric_namespace"]
+    described = opts["metric_object"]
+    accel_resources = opts["accelerator_resources"]
     if "." not in apiservice:
         return result.finish(
             FAILED,

@@ -172,9 +172,9 @@ class _Reads(object):
 
 
 def _settings(opts, op):
-    namespace = opts.get("%s_namespace" % op.key)
-    selector = opts.get("%s_pod_selector" % op.key) or op.selector
-    return (op.namespace if namespace is None else namespace), selector
+    """``(namespace, pod selector)`` of ``op``; an empty namespace means all namespaces, an empty selector
+    the default one."""
+    return opts["%s_namespace" % op.key], opts["%s_pod_selector" % op.key] or op.selector
 
 
 def _examine(ctx, result, reads, opts, op):
@@ -238,7 +238,7 @@ def _examine(ctx, result, reads, opts, op):
 
 def run(ctx, result):
     opts = ctx.options(REQUIREMENT)
-    wanted = opts.get("operator") or "auto"
+    wanted = opts["operator"] or "auto"
     candidates = list(OPERATORS) if wanted == "auto" else [BY_KEY[wanted]]
     lines, detected = [], []
     for op in candidates:

@@ -32,7 +32,6 @@ from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._common
     container_env,
     daemonset_ready,
     name_of,
-    options_with_defaults,
     shared_get,
     shared_list,
 )
@@ -272,7 +271,7 @@ def _dra(ctx, result, opts, nodes):
 
 
 def run(ctx, result):
-    opts = options_with_defaults(ctx, REQUIREMENT, ARGUMENT_SPEC)
+    opts = ctx.options(REQUIREMENT)
     configs = opts.get("toolkit_configs") or {}
     nodes, _ev = gpu_nodes(ctx, result, opts["gpu_node_selector"])
     policy, served = cluster_policy(ctx, result, opts.get("cluster_policy"))

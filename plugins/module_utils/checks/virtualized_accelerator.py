@@ -23,7 +23,6 @@ __metaclass__ = type
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._common import (
     labels_of,
     name_of,
-    options_with_defaults,
     shorten,
 )
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._nvidia import (
@@ -49,7 +48,7 @@ NOT_VGPU = ("nvidia.com/gpu", "nvidia.com/gpu.shared")
 
 
 def run(ctx, result):
-    opts = options_with_defaults(ctx, REQUIREMENT, ARGUMENT_SPEC)
+    opts = ctx.options(REQUIREMENT)
     nodes, node_ev = gpu_nodes(ctx, result, opts["gpu_node_selector"])
     policy, _served = cluster_policy(ctx, result, opts.get("cluster_policy"))
     managers = {

@@ -44,10 +44,7 @@ def _sandbox(handler, patterns):
 
 
 def run(ctx, result):
-    opts = ctx.options(REQUIREMENT)
-    patterns = opts.get("handlers")
-    if patterns is None:
-        patterns = list(DEFAULT_HANDLERS)
+    patterns = ctx.options(REQUIREMENT)["handlers"]
     res = ctx.discovery.resource("node.k8s.io", "v1", "runtimeclasses")
     if res is None:
         result.add("node.k8s.io/v1 RuntimeClass served", output="not served", ok=False)
