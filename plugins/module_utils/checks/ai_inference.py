@@ -15,7 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._common import pods_health, shorten
+from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._common import condition, pods_health, shorten
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.context import api_resources_table
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.result import FAILED, PARTIAL, PASSED
 
@@ -45,13 +45,6 @@ EXPECTED = {
     "httproutes": (("v1",), True),
     "referencegrants": (("v1", "v1beta1"), True),
 }
-
-
-def condition(obj, kind):
-    for cond in (obj.get("status") or {}).get("conditions") or []:
-        if cond.get("type") == kind:
-            return cond
-    return None
 
 
 def _served(ctx, result):
