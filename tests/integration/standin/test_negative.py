@@ -297,3 +297,54 @@ def test_preconditions_that_name_another_object_are_409(standin):
     preconditions = {"kind": "DeleteOptions", "preconditions": {"uid": uid, "resourceVersion": rv}}
     assert raw(srv, "DELETE", path, body=preconditions)[0] == 200
     assert srv.store.get("v1", "ConfigMap", "p", "default") is None
+
+
+def test_list_watch_and_write_options_are_checked(standin):
+    srv = standin("rke2-gpu")
+    cms = "/api/v1/namespaces/default/configmaps"
+    for name in ("a", "b"):
+        raw(srv, "POST", cms, body={"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}})
+    token = status_of(raw(srv, "GET", cms + "?limit=1")[2])["metadata"]["continue"]
+    raw(srv, "POST", cms, body={"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}})
+    srv.store.compact()
+    code, _h, body = raw(srv, "GET", cms + "?limit=1&continue=" + token)
+    assert code == 410 and status_of(body)["message"].startswith("The provided continue parameter is too old")
+    code, _h, body = raw(srv, "GET", cms + "?resourceVersionMatch=Bogus")
+    assert code == 422 and status_of(body)["details"]["causes"][0]["field"] == "resourceVersionMatch"
+    code, _h, body = raw(srv, "GET", cms + "?resourceVersionMatch=Exact&resourceVersion=1")
+    assert code == 410 and status_of(body)["message"] == "The resourceVersion for the provided list is too old."
+    code, _h, body = raw(srv, "GET", cms + "?watch=1&sendInitialEvents=true")
+    assert (
+        code == 422
+        and "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan" in (status_of(body)["message"])
+    )
+    new = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "d"}}
+    code, _h, body = raw(srv, "POST", cms + "?dryRun=Some", body=new)
+    assert code == 400 and status_of(body)["message"] == 'dryRun: Unsupported value: "Some": supported values: "All"'
+    code, _h, body = raw(srv, "POST", cms + "?fieldValidation=Bogus", body=new)
+    assert code == 400 and status_of(body)["message"].startswith('fieldValidation: unsupported value "Bogus"')
+    code, _h, body = raw(srv, "POST", cms + "?fieldManager=" + "m" * 129, body=new)
+    assert code == 422 and status_of(body)["message"].endswith("fieldManager: Too long: may not be more than 128 bytes")
+    assert srv.store.get("v1", "ConfigMap", "d", "default") is None, "a refused write stores nothing"
+    gateway_class = {
+        "apiVersion": "gateway.networking.k8s.io/v1",
+        "kind": "GatewayClass",
+        "metadata": {"name": "warned"},
+        "spec": {"controllerName": "example.com/x", "bogus": 1},
+    }
+    code, headers, _b = raw(srv, "POST", "/apis/gateway.networking.k8s.io/v1/gatewayclasses", body=gateway_class)
+    assert code == 201 and headers["warning"] == '299 - "unknown field \\"spec.bogus\\""', "Warn is the default"
+
+
+def test_scale_and_log_subresources_check_their_input(shared_standin):
+    srv = shared_standin("rke2-gpu")
+    scale = "/apis/apps/v1/namespaces/kube-system/deployments/rke2-traefik/scale"
+    code, _h, body = raw(srv, "PUT", scale + "?dryRun=All", body={"spec": {"replicas": -1}})
+    assert code == 422 and status_of(body)["details"]["causes"][0]["field"] == "spec.replicas"
+    code, _h, body = raw(srv, "PUT", scale + "?dryRun=All", body={"spec": {"replicas": 3}})
+    assert code == 200 and status_of(body)["spec"]["replicas"] == 3
+    assert srv.store.get("apps/v1", "Deployment", "rke2-traefik", "kube-system")["spec"]["replicas"] == 1
+    log = "/api/v1/namespaces/kube-system/pods/rke2-traefik-6c9f8b7d5d-x7k2p/log"
+    code, _h, body = raw(srv, "GET", log + "?container=nope")
+    assert code == 400
+    assert status_of(body)["message"] == "container nope is not valid for pod rke2-traefik-6c9f8b7d5d-x7k2p"
