@@ -44,6 +44,11 @@ ACCEPT_VOLUME_MOUNTS = "accept-nvidia-visible-devices-as-volume-mounts"
 ACCEPT_ENVVAR_UNPRIVILEGED = "accept-nvidia-visible-devices-envvar-when-unprivileged"
 # What the toolkit assumes when a key is absent (nvidia-container-toolkit internal/config defaults).
 TOOLKIT_DEFAULTS = {ACCEPT_VOLUME_MOUNTS: False, ACCEPT_ENVVAR_UNPRIVILEGED: True}
+# config.toml key -> the result field holding its effective value
+FACT_FIELDS = {
+    ACCEPT_VOLUME_MOUNTS: "accept_nvidia_visible_devices_as_volume_mounts",
+    ACCEPT_ENVVAR_UNPRIVILEGED: "accept_nvidia_visible_devices_envvar_when_unprivileged",
+}
 
 
 class TomlError(ConformanceError):
@@ -490,16 +495,9 @@ def parse_toml_subset(text):
 def toolkit_facts(config):
     """The settings that isolate GPUs, from a parsed toolkit config (absent keys get the toolkit's default)."""
     runtime = config.get("nvidia-container-runtime")
-    facts = {
-        "accept_nvidia_visible_devices_as_volume_mounts": config.get(
-            ACCEPT_VOLUME_MOUNTS, TOOLKIT_DEFAULTS[ACCEPT_VOLUME_MOUNTS]
-        ),
-        "accept_nvidia_visible_devices_envvar_when_unprivileged": config.get(
-            ACCEPT_ENVVAR_UNPRIVILEGED, TOOLKIT_DEFAULTS[ACCEPT_ENVVAR_UNPRIVILEGED]
-        ),
-        "defaults_applied": sorted(k for k in TOOLKIT_DEFAULTS if k not in config),
-        "runtime_mode": runtime.get("mode") if isinstance(runtime, dict) else None,
-    }
+    facts = {FACT_FIELDS[key]: config.get(key, default) for key, default in TOOLKIT_DEFAULTS.items()}
+    facts["defaults_applied"] = sorted(k for k in TOOLKIT_DEFAULTS if k not in config)
+    facts["runtime_mode"] = runtime.get("mode") if isinstance(runtime, dict) else None
     return facts
 
 

@@ -49,6 +49,11 @@ from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._nvidia
     operator_namespace,
     policy_spec,
 )
+from ansible_collections.ai_conformance.rke2.plugins.module_utils.nvidia_toolkit import (
+    ACCEPT_ENVVAR_UNPRIVILEGED,
+    ACCEPT_VOLUME_MOUNTS,
+    FACT_FIELDS,
+)
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.result import ERROR, FAILED, PARTIAL, PASSED
 
 REQUIREMENT = "secure_accelerator_access"
@@ -64,30 +69,18 @@ ARGUMENT_SPEC = {
 STRATEGY_ENV = "DEVICE_LIST_STRATEGY"
 CDI_STRATEGIES = frozenset(("cdi-annotations", "cdi-cri"))
 KNOWN_STRATEGIES = frozenset(("envvar", "volume-mounts")) | CDI_STRATEGIES
-# toolkit container env -> (config.toml key, required value)
+# config.toml key -> the value that keeps unprivileged containers from choosing GPUs
+REQUIRED = {ACCEPT_VOLUME_MOUNTS: True, ACCEPT_ENVVAR_UNPRIVILEGED: False}
+# toolkit container env -> the config.toml key it makes the toolkit write
 TOOLKIT_ENV = {
-    "ACCEPT_NVIDIA_VISIBLE_DEVICES_AS_VOLUME_MOUNTS": ("accept-nvidia-visible-devices-as-volume-mounts", True),
-    "ACCEPT_NVIDIA_VISIBLE_DEVICES_ENVVAR_WHEN_UNPRIVILEGED": (
-        "accept-nvidia-visible-devices-envvar-when-unprivileged",
-        False,
-    ),
+    "ACCEPT_NVIDIA_VISIBLE_DEVICES_AS_VOLUME_MOUNTS": ACCEPT_VOLUME_MOUNTS,
+    "ACCEPT_NVIDIA_VISIBLE_DEVICES_ENVVAR_WHEN_UNPRIVILEGED": ACCEPT_ENVVAR_UNPRIVILEGED,
 }
-# config.toml key -> the nvidia_toolkit_info result field holding its effective value
-FACT_FIELD = {
-    "accept-nvidia-visible-devices-as-volume-mounts": "accept_nvidia_visible_devices_as_volume_mounts",
-    "accept-nvidia-visible-devices-envvar-when-unprivileged": "accept_nvidia_visible_devices_envvar_when_unprivileged",
-}
-VOLUME_MOUNTS_KEY = "accept-nvidia-visible-devices-as-volume-mounts"
-ENVVAR_KEY = "accept-nvidia-visible-devices-envvar-when-unprivileged"
 FIX_VOLUME_MOUNTS = (
     "set the GPU Operator's devicePlugin.env DEVICE_LIST_STRATEGY=volume-mounts and toolkit.env "
     "ACCEPT_NVIDIA_VISIBLE_DEVICES_ENVVAR_WHEN_UNPRIVILEGED=false, ACCEPT_NVIDIA_VISIBLE_DEVICES_AS_VOLUME_MOUNTS=true "
     "(GPU Operator before v25.10), or use CDI (cdi.enabled=true, the default from v25.10)"
 )
-
-
-def _wanted(key):
-    return next(wanted for k, wanted in TOOLKIT_ENV.values() if k == key)
 
 
 class BadInput(Exception):
@@ -133,10 +126,9 @@ def _check_entry(node, entry, keys):
         return ["%s: toolkit config %s does not exist" % (node, entry.get("path") or "config.toml")], True
     problems = []
     defaulted = entry.get("defaults_applied") or []
-    for key, wanted in TOOLKIT_ENV.values():
-        if key not in keys:
-            continue
-        value = entry.get(FACT_FIELD[key])
+    for key in keys:
+        wanted = REQUIRED[key]
+        value = entry.get(FACT_FIELDS[key])
         if value is not wanted:
             problems.append(
                 "%s: %s = %s%s, expected %s"
@@ -170,7 +162,7 @@ def _node_side(result, nodes, configs, keys):
         if not node_problems:
             lines.append(
                 "%s: %s: %s"
-                % (node, entry.get("path"), ", ".join("%s = %s" % (k, str(_wanted(k)).lower()) for k in keys))
+                % (node, entry.get("path"), ", ".join("%s = %s" % (k, str(REQUIRED[k]).lower()) for k in keys))
             )
         else:
             lines.extend(node_problems)
@@ -199,7 +191,8 @@ def _toolkit_env_problems(result, toolkit, namespace):
         return []
     env = container_env(container_named(toolkit, TOOLKIT_CONTAINER))
     problems, lines = [], []
-    for name, (key, wanted) in sorted(TOOLKIT_ENV.items()):
+    for name, key in sorted(TOOLKIT_ENV.items()):
+        wanted = REQUIRED[key]
         value = env.get(name)
         lines.append("%s=%s" % (name, value if value is not None else "(not set)"))
         if value is None or value.strip().lower() != str(wanted).lower():
@@ -385,7 +378,7 @@ def run(ctx, result):
         if not configs:
             return result.finish(PASSED, summary + "; the toolkit's envvar settings are not needed with CDI")
         try:
-            problems, _unverified = _node_side(result, nodes, configs, (ENVVAR_KEY,))
+            problems, _unverified = _node_side(result, nodes, configs, (ACCEPT_ENVVAR_UNPRIVILEGED,))
         except BadInput as exc:
             return result.finish(ERROR, str(exc))
         if problems:
@@ -406,7 +399,9 @@ def run(ctx, result):
     problems.extend(_toolkit_env_problems(result, toolkit, namespace))
     try:
         node_problems, unverified = (
-            _node_side(result, nodes, configs, (VOLUME_MOUNTS_KEY, ENVVAR_KEY)) if configs else ([], None)
+            _node_side(result, nodes, configs, (ACCEPT_VOLUME_MOUNTS, ACCEPT_ENVVAR_UNPRIVILEGED))
+            if configs
+            else ([], None)
         )
     except BadInput as exc:
         return result.finish(ERROR, str(exc))
