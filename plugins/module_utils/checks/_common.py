@@ -284,9 +284,27 @@ def deployments_by_name(ctx, result, description, namespace, names, label_select
     return found, problems, evidence
 
 
-def served(ctx, group, plural, versions=None):
-    """The discovered resource ``plural`` of ``group`` (first of ``versions`` served), or None."""
-    return ctx.discovery.find(group, plural, versions)
+def detect_components(ctx, result, description, components, wanted):
+    """The ``components`` to examine (anything with ``key``, ``title``, ``group`` and ``plural``):
+    with ``wanted`` ``auto``, those whose API the shared discovery serves; else the one named
+    ``wanted``, examined even when not served. Records what discovery showed as evidence."""
+    candidates = list(components) if wanted == "auto" else [c for c in components if c.key == wanted]
+    lines, detected = [], []
+    for comp in candidates:
+        res = ctx.discovery.find(comp.group, comp.plural)
+        lines.append(
+            "%s (%s): %s" % (comp.title, comp.group, "served at %s" % res.group_version if res else "not served")
+        )
+        if res is not None or wanted != "auto":
+            detected.append(comp)
+    result.add(
+        description,
+        request=", ".join(ctx.discovery.requests[:2]),
+        kubectl="kubectl api-resources --api-group=<group> (for %s)" % ", ".join(c.group for c in candidates),
+        output=lines,
+        ok=bool(detected),
+    )
+    return detected
 
 
 def endpoint_slices_ready(slices):

@@ -12,30 +12,21 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from collections import namedtuple
+
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._common import (
     crd_problems,
     deployments_by_name,
+    detect_components,
     read_crds,
-    served,
 )
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.result import FAILED, PASSED
 
 REQUIREMENT = "gang_scheduling"
 
 
-class Scheduler(object):
-    """A gang scheduler: the API that reveals it, its CRDs and the Deployments that run it."""
-
-    def __init__(self, key, title, group, plural, crds, namespace, deployments, install):
-        self.key = key
-        self.title = title
-        self.group = group
-        self.plural = plural
-        self.crds = crds
-        self.namespace = namespace
-        self.deployments = deployments
-        self.install = install
-
+# a gang scheduler: the API that reveals it, its CRDs and the Deployments that run it
+Scheduler = namedtuple("Scheduler", "key title group plural crds namespace deployments install")
 
 SCHEDULERS = (
     Scheduler(
@@ -74,7 +65,6 @@ SCHEDULERS = (
         "helm install scheduler-plugins as-a-second-scheduler/ -n scheduler-plugins --create-namespace",
     ),
 )
-BY_KEY = {s.key: s for s in SCHEDULERS}
 
 ARGUMENT_SPEC = {
     "scheduler": dict(type="str", default="auto", choices=["auto"] + [s.key for s in SCHEDULERS]),
@@ -104,22 +94,8 @@ def _examine(ctx, result, opts, sched):
 
 def run(ctx, result):
     opts = ctx.options(REQUIREMENT)
-    wanted = opts["scheduler"] or "auto"
-    candidates = list(SCHEDULERS) if wanted == "auto" else [BY_KEY[wanted]]
-    lines, detected = [], []
-    for sched in candidates:
-        res = served(ctx, sched.group, sched.plural)
-        lines.append(
-            "%s (%s): %s" % (sched.title, sched.group, "served at %s" % res.group_version if res else "not served")
-        )
-        if res is not None or wanted != "auto":
-            detected.append(sched)
-    result.add(
-        "Gang scheduler APIs in discovery",
-        request=", ".join(ctx.discovery.requests[:2]),
-        kubectl="kubectl api-resources --api-group=<group> (for %s)" % ", ".join(s.group for s in candidates),
-        output=lines,
-        ok=bool(detected),
+    detected = detect_components(
+        ctx, result, "Gang scheduler APIs in discovery", SCHEDULERS, opts["scheduler"] or "auto"
     )
     if not detected:
         return result.finish(

@@ -17,13 +17,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from collections import namedtuple
+
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.checks._common import (
     crd_problems,
+    detect_components,
     endpoint_slices_ready,
     name_of,
     pods_health,
     read_crds,
-    served,
     shorten,
 )
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.result import FAILED, PARTIAL, PASSED
@@ -31,16 +33,8 @@ from ansible_collections.ai_conformance.rke2.plugins.module_utils.result import 
 REQUIREMENT = "robust_controller"
 
 
-class Operator(object):
-    def __init__(self, key, title, group, plural, crds, namespace, selector):
-        self.key = key
-        self.title = title
-        self.group = group
-        self.plural = plural
-        self.crds = crds
-        self.namespace = namespace
-        self.selector = selector
-
+# an AI operator: the API that reveals it, its main CRDs, and where and how its controller pods are found
+Operator = namedtuple("Operator", "key title group plural crds namespace selector")
 
 OPERATORS = (
     Operator(
@@ -85,7 +79,6 @@ OPERATORS = (
         "control-plane=kserve-controller-manager",
     ),
 )
-BY_KEY = {o.key: o for o in OPERATORS}
 INSTALL_HINT = (
     "kubectl apply -k 'github.com/kubeflow/training-operator/manifests/overlays/standalone?ref=v1.8.0' "
     "(the RKE2 reference's Kubeflow training operator)"
@@ -238,21 +231,7 @@ def _examine(ctx, result, reads, opts, op):
 
 def run(ctx, result):
     opts = ctx.options(REQUIREMENT)
-    wanted = opts["operator"] or "auto"
-    candidates = list(OPERATORS) if wanted == "auto" else [BY_KEY[wanted]]
-    lines, detected = [], []
-    for op in candidates:
-        res = served(ctx, op.group, op.plural)
-        lines.append("%s (%s): %s" % (op.title, op.group, "served at %s" % res.group_version if res else "not served"))
-        if res is not None or wanted != "auto":
-            detected.append(op)
-    result.add(
-        "AI operator APIs in discovery",
-        request=", ".join(ctx.discovery.requests[:2]),
-        kubectl="kubectl api-resources --api-group=<group> (for %s)" % ", ".join(o.group for o in candidates),
-        output=lines,
-        ok=bool(detected),
-    )
+    detected = detect_components(ctx, result, "AI operator APIs in discovery", OPERATORS, opts["operator"] or "auto")
     if not detected:
         return result.finish(
             FAILED,
