@@ -20,6 +20,7 @@ does, on each server's manifests folder) or call ``check_paths``.
 """
 
 import argparse
+import functools
 import pathlib
 import re
 import sys
@@ -160,14 +161,10 @@ class Schemas:
         return self.builtin_scope.get((api_version, kind))
 
 
-_SCHEMAS = None
-
-
+@functools.cache
 def schemas():
-    global _SCHEMAS  # noqa: PLW0603 - loaded once per process, the fixtures do not change
-    if _SCHEMAS is None:
-        _SCHEMAS = Schemas()
-    return _SCHEMAS
+    """The ``Schemas``, loaded once per process (the fixtures do not change)."""
+    return Schemas()
 
 
 def _error_text(error):
@@ -324,6 +321,7 @@ def check_values(manifest):
 
 
 def check_manifests(manifests):
+    """Problems of every object: identity, name, scope, schema and chart values."""
     problems = []
     for manifest in manifests:
         problems.extend(validate_object(manifest))

@@ -82,4 +82,4 @@ def test_the_chart_has_the_seeds_values_and_what_rke2_needs(rendered):
     assert ccm["cloudConfig"] == "/etc/kubernetes/azure.json"
     assert AZURE_VARS["azure_cloud_provider_aad_client_secret"] not in chart["spec"]["valuesContent"]
     manifest = addons.Manifest("chart.yaml", 0, chart)
-    assert addons.validate_object(manifest) + addons.check_values(manifest) == []
+    assert addons.check_manifests([manifest]) == []

@@ -91,4 +91,4 @@ def test_managed_identity(charts):
 @pytest.mark.parametrize("name", sorted(GROUPS))
 def test_every_variant_sets_only_chart_values(charts, name):
     manifest = addons.Manifest("%s.yaml" % name, 0, charts[name])
-    assert addons.validate_object(manifest) + addons.check_values(manifest) == []
+    assert addons.check_manifests([manifest]) == []

@@ -43,4 +43,4 @@ def test_provider_channel_and_class(rendered, name, experimental, class_name):
     }
     for obj in (config, gatewayclass):
         manifest = addons.Manifest("%s.yaml" % name, 0, obj)
-        assert addons.validate_object(manifest) + addons.check_values(manifest) == []
+        assert addons.check_manifests([manifest]) == []

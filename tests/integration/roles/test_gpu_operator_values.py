@@ -99,8 +99,7 @@ def test_mig_driver_and_service_monitor_options(charts):
 def test_every_variant_sets_only_values_of_its_chart_version(charts, name):
     """Each variant against the default values of the chart version it pins (v25.3.4 or v26.3.2)."""
     manifest = addons.Manifest("%s.yaml" % name, 0, charts[name])
-    assert addons.check_values(manifest) == []
-    assert addons.validate_object(manifest) == []
+    assert addons.check_manifests([manifest]) == []
 
 
 def test_a_version_without_a_values_fixture_is_not_waved_through(charts):

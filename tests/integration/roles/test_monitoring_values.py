@@ -70,4 +70,4 @@ def test_the_service_monitor_carries_the_release_label_of_the_stack(rendered, na
     assert "honorLabels" not in monitor["spec"]["endpoints"][0]  # so pod labels arrive as exported_*
     for obj, file in ((monitor, "monitor"), (stack, "stack"), (rendered["%s-adapter.yaml" % name][0], "adapter")):
         manifest = addons.Manifest("%s-%s.yaml" % (name, file), 0, obj)
-        assert addons.validate_object(manifest) + addons.check_values(manifest) == []
+        assert addons.check_manifests([manifest]) == []
