@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 
 from ansible_collections.ai_conformance.rke2.plugins.module_utils import requirements as reqs
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.result import (
+    CNCF_STATUS,
     ERROR,
     FAILED,
     NOT_APPLICABLE,
@@ -32,17 +33,12 @@ from ansible_collections.ai_conformance.rke2.plugins.module_utils.result import 
 
 IMPLEMENTED = "Implemented"
 NOT_IMPLEMENTED = "Not Implemented"
-PARTIALLY = "Partially Implemented"
 NA = "N/A"
 UNSET = ""
 
-FROM_RESULT = {
-    PASSED: IMPLEMENTED,
-    PARTIAL: PARTIALLY,
-    FAILED: NOT_IMPLEMENTED,
-    ERROR: NOT_IMPLEMENTED,
-    NOT_APPLICABLE: NA,
-}
+# a check result's status -> PRODUCT.yaml status, as every result carries it (``cncf_status``);
+# a skipped check is decided below by the requirement's level
+FROM_RESULT = {status: cncf for status, cncf in CNCF_STATUS.items() if status != SKIPPED}
 
 # what a row's outcome is, for people (report tables, JUnit); not a CNCF status
 OUTCOME_PASSED = "passed"
