@@ -108,11 +108,8 @@ def playbook_env(tmp):
     return env
 
 
-def run(scenario, output, quiet=False, extra_vars=None):
-    """Run the demo; returns ``(play exit status, path of results.json, play output or None)``.
-
-    ``quiet`` captures the play's output (returned) instead of showing it.
-    """
+def run(scenario, output, quiet=False):
+    """Run the demo and return the play's exit status. ``quiet`` does not show the play's output."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     standin = importlib.import_module("tests.standin")  # the stand-in lives in the test tree
@@ -137,7 +134,6 @@ def run(scenario, output, quiet=False, extra_vars=None):
                 conformance_toolkit_config_path=str(DEMO_NODE_TOOLKIT),
                 conformance_node_facts_become=False,
             )
-            demo_vars.update(extra_vars or {})
             vars_file = os.path.join(tmp, "demo-vars.json")
             with open(vars_file, "w") as handle:
                 json.dump(demo_vars, handle)
@@ -166,7 +162,7 @@ def run(scenario, output, quiet=False, extra_vars=None):
         elif proc.returncode:
             print("The play failed before writing a report; see its output above.")
         print("Stand-in API server stopped.")
-    return proc.returncode, results, proc.stdout
+    return proc.returncode
 
 
 def main(argv=None):
@@ -175,8 +171,7 @@ def main(argv=None):
     parser.add_argument("--output", default=str(ROOT / "conformance-report"), help="report folder")
     parser.add_argument("--quiet", action="store_true", help="do not show the play's output")
     args = parser.parse_args(argv)
-    code, _results, _output = run(args.scenario, args.output, quiet=args.quiet)
-    return code
+    return run(args.scenario, args.output, quiet=args.quiet)
 
 
 if __name__ == "__main__":
