@@ -6,6 +6,7 @@ import pathlib
 import yaml
 
 from tests.integration.playbook import run_check_tasks
+from tests.unit.checks.gpu_world import TOOLKIT_CONFIG
 
 CHECKS = (
     "accelerator_metrics",
@@ -25,40 +26,6 @@ POD_PAGES = {
 SERVICE_PAGE = "gpu-operator/nvidia-dcgm-exporter:gpu-metrics/metrics"
 TARGETS_PAGE = "monitoring/prometheus-operated:web/api/v1/targets"
 
-# config.toml as the GPU Operator's toolkit container writes it with the seed's settings
-TOOLKIT_TOML = """accept-nvidia-visible-devices-as-volume-mounts = {volume_mounts}
-accept-nvidia-visible-devices-envvar-when-unprivileged = {envvar}
-disable-require = false
-supported-driver-capabilities = "compat32,compute,display,graphics,ngx,utility,video"
-swarm-resource = "DOCKER_RESOURCE_GPU"
-
-[nvidia-container-cli]
-  environment = []
-  ldconfig = "@/run/nvidia/driver/sbin/ldconfig"
-  load-kmods = true
-  path = "/usr/local/nvidia/toolkit/nvidia-container-cli"
-  root = "/run/nvidia/driver"
-
-[nvidia-container-runtime]
-  log-level = "info"
-  mode = "auto"
-  runtimes = ["docker-runc", "runc", "crun"]
-
-  [nvidia-container-runtime.modes]
-
-    [nvidia-container-runtime.modes.cdi]
-      annotation-prefixes = ["cdi.k8s.io/"]
-      default-kind = "nvidia.com/gpu"
-      spec-dirs = ["/etc/cdi", "/var/run/cdi"]
-
-[nvidia-container-runtime-hook]
-  path = "/usr/local/nvidia/toolkit/nvidia-container-runtime-hook"
-  skip-mode-detection = true
-
-[nvidia-ctk]
-  path = "/usr/local/nvidia/toolkit/nvidia-ctk"
-"""
-
 
 def toolkit_files(folder, overrides=None):
     """One config.toml per GPU node under ``folder``; ``overrides`` maps a node to its file text
@@ -66,7 +33,7 @@ def toolkit_files(folder, overrides=None):
     paths = {}
     for node in GPU_NODES:
         path = pathlib.Path(folder) / node / "config.toml"
-        text = (overrides or {}).get(node, TOOLKIT_TOML.format(volume_mounts="true", envvar="false"))
+        text = (overrides or {}).get(node, TOOLKIT_CONFIG)
         if text is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)

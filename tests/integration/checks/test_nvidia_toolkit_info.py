@@ -7,10 +7,10 @@ the line), and a bad option value.
 
 import pytest
 
-from tests.integration.checks.accelerator_helpers import TOOLKIT_TOML
 from tests.integration.playbook import run_playbook
+from tests.unit.checks.gpu_world import TOOLKIT_CONFIG
 
-SEED = TOOLKIT_TOML.format(volume_mounts="true", envvar="false")
+SEED = TOOLKIT_CONFIG
 DEFAULTS = SEED.split("\n", 2)[2]  # without the two accept-* lines
 INVALID = SEED.replace('log-level = "info"', 'log-level = "info')
 

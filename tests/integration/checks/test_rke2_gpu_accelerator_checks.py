@@ -18,7 +18,6 @@ from tests.integration.checks.accelerator_helpers import (
     POD_PAGES,
     SERVICE_PAGE,
     TARGETS_PAGE,
-    TOOLKIT_TOML,
     load_override,
     run_scenarios,
     toolkit_files,
@@ -26,6 +25,7 @@ from tests.integration.checks.accelerator_helpers import (
 from tests.integration.playbook import evidence
 from tests.standin import StandIn
 from tests.standin.scenario import SCENARIO_DIR
+from tests.unit.checks.gpu_world import TOOLKIT_CONFIG
 
 MUSTS = ("accelerator_metrics", "ai_service_metrics", "secure_accelerator_access")
 
@@ -101,8 +101,11 @@ POLICY_NOT_READY = {
         }
     ]
 }
-ENVVAR_TOML = TOOLKIT_TOML.format(volume_mounts="true", envvar="true")
-INVALID_TOML = TOOLKIT_TOML.format(volume_mounts="true", envvar="false").replace('mode = "auto"', "mode = auto")
+ENVVAR_TOML = TOOLKIT_CONFIG.replace(
+    "accept-nvidia-visible-devices-envvar-when-unprivileged = false",
+    "accept-nvidia-visible-devices-envvar-when-unprivileged = true",
+)
+INVALID_TOML = TOOLKIT_CONFIG.replace('mode = "auto"', "mode = auto")
 
 # name -> (stand-in overrides, toolkit files: None for none, else {node: text or None}, requirements)
 BROKEN = {

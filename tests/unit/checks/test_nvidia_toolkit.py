@@ -7,46 +7,7 @@ import pytest
 import tomllib
 
 from ansible_collections.ai_conformance.rke2.plugins.module_utils import nvidia_toolkit as tk
-
-# What the GPU Operator's toolkit container (v1.17, seed settings) writes on a node.
-TOOLKIT_CONFIG = """accept-nvidia-visible-devices-as-volume-mounts = true
-accept-nvidia-visible-devices-envvar-when-unprivileged = false
-disable-require = false
-supported-driver-capabilities = "compat32,compute,display,graphics,ngx,utility,video"
-swarm-resource = "DOCKER_RESOURCE_GPU"
-
-[nvidia-container-cli]
-  environment = []
-  ldconfig = "@/run/nvidia/driver/sbin/ldconfig"
-  load-kmods = true
-  path = "/usr/local/nvidia/toolkit/nvidia-container-cli"
-  root = "/run/nvidia/driver"
-
-[nvidia-container-runtime]
-  log-level = "info"
-  mode = "auto"
-  runtimes = ["docker-runc", "runc", "crun"]
-
-  [nvidia-container-runtime.modes]
-
-    [nvidia-container-runtime.modes.cdi]
-      annotation-prefixes = ["cdi.k8s.io/"]
-      default-kind = "nvidia.com/gpu"
-      spec-dirs = ["/etc/cdi", "/var/run/cdi"]
-
-    [nvidia-container-runtime.modes.csv]
-      mount-spec-path = "/etc/nvidia-container-runtime/host-files-for-container.d"
-
-    [nvidia-container-runtime.modes.legacy]
-      cuda-compat-mode = "ldconfig"
-
-[nvidia-container-runtime-hook]
-  path = "/usr/local/nvidia/toolkit/nvidia-container-runtime-hook"
-  skip-mode-detection = true
-
-[nvidia-ctk]
-  path = "/usr/local/nvidia/toolkit/nvidia-ctk"
-"""
+from tests.unit.checks.gpu_world import TOOLKIT_CONFIG
 
 VALID = {
     "toolkit": TOOLKIT_CONFIG,
