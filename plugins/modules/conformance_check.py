@@ -48,13 +48,12 @@ attributes:
 options:
   requirements:
     description:
-      - Requirement ids to check, as the CNCF checklists name them, or V(all) for every check this
-        collection implements.
-      - Implemented so far are V(dra_support), V(ai_inference), V(accelerator_metrics), V(ai_service_metrics),
-        V(secure_accelerator_access), V(driver_runtime_management), V(gpu_sharing), V(virtualized_accelerator),
-        V(gang_scheduling), V(cluster_autoscaling), V(pod_autoscaling), V(robust_controller),
-        V(advanced_inference_ingress), V(high_performance_networking), V(disaggregated_inference) and
-        V(workload_sandboxing), that is every requirement of the checklists.
+      - Requirement ids to check, as the CNCF checklists name them, or V(all) for every one.
+      - Every requirement of the bundled checklists has a check, namely V(dra_support), V(ai_inference),
+        V(accelerator_metrics), V(ai_service_metrics), V(secure_accelerator_access), V(driver_runtime_management),
+        V(gpu_sharing), V(virtualized_accelerator), V(gang_scheduling), V(cluster_autoscaling), V(pod_autoscaling),
+        V(robust_controller), V(advanced_inference_ingress), V(high_performance_networking),
+        V(disaggregated_inference) and V(workload_sandboxing).
     type: list
     elements: str
     default: [all]
@@ -76,7 +75,7 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Check every implemented requirement with the admin kubeconfig of an RKE2 server
+- name: Check every requirement with the admin kubeconfig of an RKE2 server
   ai_conformance.rke2.conformance_check:
     kubeconfig: /etc/rancher/rke2/rke2.yaml
   register: conformance
@@ -183,8 +182,9 @@ cluster:
       description: Server platform, for example V(linux/amd64).
       type: str
     discovery:
-      description: How discovery was done (V(aggregated) or V(legacy)), the requests it took, and
-        group-versions that could not be read.
+      description: How discovery was done (C(mode), V(aggregated) or V(legacy)), the C(requests) it took, the
+        number of API C(groups) and C(resources) found, and the group-versions that could not be read
+        (C(unavailable)).
       type: dict
 checklist_version:
   description: The checklist version the levels come from.

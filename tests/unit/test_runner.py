@@ -1,9 +1,13 @@
 """The runner: requirement selection, error isolation, levels from the checklist version."""
 
+import re
+
 import pytest
+import yaml
 
 from ansible_collections.ai_conformance.rke2.plugins.module_utils import runner
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.errors import ApiError, ConfigError
+from ansible_collections.ai_conformance.rke2.plugins.modules import conformance_check
 from tests.unit import discovery_docs
 from tests.unit.fakes import FakeClient, cluster_routes
 
@@ -17,6 +21,12 @@ def test_selection_keeps_catalogue_order_and_all_means_every_check():
     assert runner.select(["ai_inference", "dra_support"]) == ["dra_support", "ai_inference"]
     assert runner.select(["all"]) == runner.known_requirements()
     assert len(runner.known_requirements()) == 16
+
+
+def test_module_documentation_names_every_check():
+    doc = yaml.safe_load(conformance_check.DOCUMENTATION)
+    named = re.findall(r"V\(([a-z_]+)\)", " ".join(doc["options"]["requirements"]["description"]))
+    assert sorted(set(named) - {"all"}) == sorted(runner.known_requirements())
 
 
 def test_a_forbidden_read_is_an_error_result_and_the_other_checks_complete():
