@@ -7,7 +7,7 @@ Reads the RuntimeClasses (``node.k8s.io/v1``) and looks for a handler of gVisor 
 (``kata``, ``kata-qemu``, ``kata-clh``...). A class that restricts itself to nodes with
 ``scheduling.nodeSelector`` must match at least one node (one bounded, server-side selected read).
 Whether the handler is really configured in the nodes' container runtime cannot be seen through the
-API; the active tests run a pod to show it.
+API; it takes running a pod, which this read-only check does not do.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -93,7 +93,7 @@ def run(ctx, result):
         return result.finish(
             PASSED,
             "sandboxed RuntimeClass(es): %s; that the handler is configured in the nodes' container runtime is "
-            "shown only by running a pod (active tests)"
+            "shown only by running a pod, which this read-only check does not do"
             % ", ".join(
                 "%s (handler %s, %s%s)" % (name_of(c), c.get("handler"), title, ", on nodes %s" % sel if sel else "")
                 for c, title, sel in usable

@@ -238,6 +238,8 @@ def test_gvisor_runtime_class_passes():
     result, _client = World().add(runtime_class("gvisor", "runsc")).run("workload_sandboxing")
     assert result["status"] == "passed", result["summary"]
     assert "gvisor (handler runsc, gVisor)" in result["summary"]
+    # a RuntimeClass is not proof that the node's runtime has the handler, and the summary says so
+    assert "shown only by running a pod, which this read-only check does not do" in result["summary"]
 
 
 def test_kata_class_with_node_selector_needs_a_matching_node():
