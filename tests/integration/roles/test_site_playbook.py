@@ -13,19 +13,29 @@ from tests.integration.playbook import ROOT, run_playbook
 from tests.integration.roles.conftest import AUTOSCALER_VARS, AZURE_VARS, write_inventory
 
 
+def run_site(tmp_path, extra_vars, args=(), **kwargs):
+    """site.yml with localhost as the only server: manifests go to ``tmp_path/manifests``, the steps
+    that need systemd or an API server are skipped (test-only switch)."""
+    base = {
+        "rke2_manifests_dir": str(tmp_path / "manifests"),
+        "rke2_test_skip_services": True,
+        # role argument specs are validated under the tag "always", the rke2 role's too
+        "rke2_token": "pytest-site-token-0123456789abcdef",
+    }
+    return run_playbook(
+        ROOT / "playbooks" / "site.yml",
+        extra_vars={**base, **extra_vars},
+        args=("-i", str(write_inventory(tmp_path)), *args),
+        **kwargs,
+    )
+
+
 def test_tags_select_components_and_switches_turn_them_off(tmp_path):
     manifests = tmp_path / "manifests"
-    run = run_playbook(
-        ROOT / "playbooks" / "site.yml",
-        extra_vars={
-            "rke2_manifests_dir": str(manifests),
-            "rke2_test_skip_services": True,
-            # role argument specs are validated under the tag "always", the rke2 role's too
-            "rke2_token": "pytest-site-token-0123456789abcdef",
-            "site_gpu_operator": False,
-            "site_validate": False,
-        },
-        args=("-i", str(write_inventory(tmp_path)), "--tags", "gateway_api,gpu_operator,monitoring"),
+    run = run_site(
+        tmp_path,
+        {"site_gpu_operator": False, "site_validate": False},
+        args=("--tags", "gateway_api,gpu_operator,monitoring"),
         env={"ANSIBLE_STDOUT_CALLBACK": "default"},
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
@@ -43,18 +53,16 @@ def test_the_validation_play_checks_the_cluster_with_the_add_ons_settings(standi
     """site.yml --tags validate against the stand-in's seed cluster: the conformance role runs with the
     GatewayClass, gang scheduler and AI operator settings taken from the inventory of the add-on roles."""
     srv = standin(scenario="rke2-gpu")
-    inventory = write_inventory(tmp_path)
     report = tmp_path / "report"
-    run = run_playbook(
-        ROOT / "playbooks" / "site.yml",
-        extra_vars={
+    run = run_site(
+        tmp_path,
+        {
             "conformance_kubeconfig": str(srv.kubeconfig),
             "conformance_output_dir": str(report),
             "conformance_fail_on_must_failure": False,
             "gang_scheduling_volcano_namespace": "volcano-system",
-            "rke2_token": "pytest-site-token-0123456789abcdef",  # argument specs are validated under "always"
         },
-        args=("-i", str(inventory), "--tags", "validate"),
+        args=("--tags", "validate"),
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     facts = run.task("Point the checks at the gang scheduler and the AI operator the add-on roles deployed")
@@ -78,19 +86,16 @@ def test_check_mode_changes_nothing(tmp_path):
     manifests = tmp_path / "manifests"
     azure_json = pathlib.Path("/etc/kubernetes/azure.json")  # the role's path, on this host
     azure_json_before = azure_json.stat().st_mtime if azure_json.exists() else None
-    run = run_playbook(
-        ROOT / "playbooks" / "site.yml",
-        extra_vars={
-            "rke2_manifests_dir": str(manifests),
-            "rke2_test_skip_services": True,
-            "rke2_token": "pytest-site-token-0123456789abcdef",
+    run = run_site(
+        tmp_path,
+        {
             "site_azure_cloud_provider": True,
             "site_inference_demo": True,
             "site_validate": False,
             **AZURE_VARS,
             **AUTOSCALER_VARS,
         },
-        args=("-i", str(write_inventory(tmp_path)), "--skip-tags", "rke2", "--diff"),
+        args=("--skip-tags", "rke2", "--diff"),
         check=True,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
@@ -102,16 +107,7 @@ def test_check_mode_changes_nothing(tmp_path):
 
 
 def test_two_dcgm_service_monitors_are_refused(tmp_path):
-    run = run_playbook(
-        ROOT / "playbooks" / "site.yml",
-        extra_vars={
-            "rke2_manifests_dir": str(tmp_path / "manifests"),
-            "rke2_test_skip_services": True,
-            "rke2_token": "pytest-site-token-0123456789abcdef",
-            "gpu_operator_dcgm_service_monitor": True,
-        },
-        args=("-i", str(write_inventory(tmp_path)), "--tags", "gpu_operator"),
-    )
+    run = run_site(tmp_path, {"gpu_operator_dcgm_service_monitor": True}, args=("--tags", "gpu_operator"))
     assert run.returncode != 0
     message = run.task("Refuse a second ServiceMonitor for the DCGM exporter")["msg"]
     assert "gpu_operator_dcgm_service_monitor and monitoring_dcgm_service_monitor" in message
