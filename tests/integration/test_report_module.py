@@ -86,17 +86,22 @@ def test_bad_input_messages(tmp_path):
         ),
         (_args(tmp_path, metadata={"vendor": "x"}), "metadata"),
     ]
+    cases.append((_args(tmp_path, results="{{ old_results }}"), "results.schema_version: 0 is an older result format"))
     res = results({"ai_inference": "passed"})
-    for args, pattern in cases:
-        run = run_playbook(report_play(args), extra_vars={"check_results": res})
-        task = run.task("report")
+    # one play, one task per case (ignore_errors lets every case run)
+    tasks = [
+        {"name": "case %d" % i, "ai_conformance.rke2.conformance_report": args, "ignore_errors": True}
+        for i, (args, _pattern) in enumerate(cases)
+    ]
+    run = run_playbook(
+        [{"hosts": "localhost", "gather_facts": False, "tasks": tasks}],
+        extra_vars={"check_results": res, "old_results": dict(res, schema_version=0)},
+    )
+    assert "Traceback" not in run.stdout + run.stderr
+    for i, (args, pattern) in enumerate(cases):
+        task = run.task("case %d" % i)
         assert task.get("failed") is True, (args, task)
         assert pattern in task["msg"], task["msg"]
-        assert "Traceback" not in run.stdout + run.stderr
-    assert not (tmp_path / "report").exists()
-    old = dict(res, schema_version=0)
-    run = run_playbook(report_play(_args(tmp_path)), extra_vars={"check_results": old})
-    assert "results.schema_version: 0 is an older result format" in run.task("report")["msg"]
     assert not (tmp_path / "report").exists()
     assert os.listdir(tmp_path) == []
 
