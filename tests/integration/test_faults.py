@@ -102,12 +102,7 @@ def test_random_5xx_on_a_third_of_all_requests_still_completes_every_check(srv):
     run, result = run_check(srv, requirements=["all"], retries=5)
     assert run.returncode == 0
     assert len(result["results"]) == 16
-    assert {r["status"] for r in result["results"]} <= {
-        "passed",
-        "partial",
-        "failed",
-        "not_applicable",
-        "skipped",
-        "error",
-    }
+    # a check may run out of retries (an error naming the 503), but none may break on a refused read
+    errors = [r for r in result["results"] if r["status"] == "error"]
+    assert all("503" in r["summary"] and "internal error" not in r["summary"] for r in errors), errors
     assert result["api_requests"]["retries"] > 0
