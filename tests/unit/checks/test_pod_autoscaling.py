@@ -259,3 +259,14 @@ def test_empty_metric_namespace_for_a_namespace_metric_is_refused_by_name():
     assert result["status"] == "failed"
     assert result["summary"].startswith("pod_autoscaling.metric_namespace: expected the Namespace")
     assert not [c for c in client.calls if "custom.metrics" in c[1]]
+
+
+def test_apiservice_option_without_a_group_is_refused_by_name():
+    options = {"pod_autoscaling": {"apiservice": "custom-metrics"}}
+    result, client = seed_world().run("pod_autoscaling", options=options)
+    assert result["status"] == "failed"
+    assert result["summary"] == (
+        "pod_autoscaling.apiservice: expected an APIService name such as v1beta1.custom.metrics.k8s.io, "
+        "got 'custom-metrics'"
+    )
+    assert not [c for c in client.calls if "apiservices" in c[1]]

@@ -162,6 +162,16 @@ def test_envvar_next_to_volume_mounts_passes_only_with_the_toolkit_ignoring_the_
     assert "gpu-0: accept-nvidia-visible-devices-envvar-when-unprivileged = true" in result["summary"]
 
 
+def test_envvar_mixed_with_cdi_strategies_fails():
+    world = with_daemonsets(gpu_world("v25.3"), strategy="envvar,cdi-cri")
+    result = run(world, toolkit_configs=GOOD)[0]
+    assert result["status"] == "failed"
+    assert (
+        "the device plugin's DEVICE_LIST_STRATEGY=envvar,cdi-cri mixes envvar with CDI strategies"
+        in (result["summary"])
+    )
+
+
 def test_toolkit_daemonset_without_the_settings_fails_cluster_side():
     world = with_daemonsets(
         gpu_world("v25.3"),

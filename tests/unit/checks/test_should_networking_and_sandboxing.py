@@ -35,6 +35,13 @@ DYNAMO = {
         )
     ]
 }
+KSERVE = {
+    "serving.kserve.io": [
+        discovery_docs.custom_group(
+            "serving.kserve.io", "v1alpha1", [("llminferenceservices", "LLMInferenceService", True)]
+        )
+    ]
+}
 LWS = {
     "leaderworkerset.x-k8s.io": [
         discovery_docs.custom_group("leaderworkerset.x-k8s.io", "v1", [("leaderworkersets", "LeaderWorkerSet", True)])
@@ -208,10 +215,53 @@ def test_dynamo_graph_with_prefill_and_decode_passes():
     )
 
 
+def test_dynamo_graph_that_splits_but_is_not_ready_is_partial():
+    spec = {"services": {"Prefill": {"subComponentType": "prefill"}, "Decode": {"subComponentType": "decode"}}}
+    not_ready = {"conditions": [{"type": "Ready", "status": "False"}]}
+    dgd = custom(
+        "nvidia.com/v1alpha1", "DynamoGraphDeployment", "dynamographdeployments", "disagg", "dynamo", spec, not_ready
+    )
+    result, _client = World(extra_groups=DYNAMO).add(dgd).run("disaggregated_inference")
+    assert result["status"] == "partial"
+    assert "Dynamo graph dynamo/disagg splits prefill and decode but is not ready (Ready=False)" in result["summary"]
+
+
 def test_dynamo_installed_without_graphs_is_partial():
     result, _client = World(extra_groups=DYNAMO).run("disaggregated_inference")
     assert result["status"] == "partial"
     assert "no DynamoGraphDeployment exists" in result["summary"]
+
+
+def llm_service(name, prefill=True, ready="True"):
+    spec = {"model": {"uri": "hf://meta-llama/Llama-3.1-8B-Instruct"}, "replicas": 2}
+    if prefill:
+        spec["prefill"] = {"replicas": 1}
+    status = {"conditions": [{"type": "Ready", "status": ready}]}
+    return custom(
+        "serving.kserve.io/v1alpha1", "LLMInferenceService", "llminferenceservices", name, "llm", spec, status
+    )
+
+
+def test_kserve_llm_service_with_a_prefill_stage_passes():
+    result, _client = World(extra_groups=KSERVE).add(llm_service("llama")).run("disaggregated_inference")
+    assert result["status"] == "passed", result["summary"]
+    assert "KServe LLMInferenceService llm/llama with a separate prefill stage (Ready=True)" in result["summary"]
+
+
+def test_kserve_llm_service_with_a_prefill_stage_not_ready_is_partial():
+    world = World(extra_groups=KSERVE).add(llm_service("llama", ready="False"))
+    result, _client = world.run("disaggregated_inference")
+    assert result["status"] == "partial"
+    assert "KServe LLMInferenceService llm/llama splits prefill but is not ready (Ready=False)" in result["summary"]
+
+
+def test_kserve_llm_services_without_a_prefill_stage_are_partial():
+    result, _client = World(extra_groups=KSERVE).add(llm_service("llama", prefill=False)).run("disaggregated_inference")
+    assert result["status"] == "partial"
+    assert (
+        "KServe LLMInferenceService (serving.kserve.io/v1alpha1) is installed but none separates prefill and decode"
+        in result["summary"]
+    )
 
 
 def test_leaderworkerset_alone_is_not_detected_and_said_so():
@@ -226,6 +276,13 @@ def runtime_class(name, handler, node_selector=None):
     if node_selector:
         obj["scheduling"] = {"nodeSelector": node_selector}
     return obj
+
+
+def test_runtime_class_api_not_served_is_not_detected():
+    groups = discovery_docs.full_cluster(drop_groups=("node.k8s.io",))
+    result, _client = World(groups=groups).add(runtime_class("gvisor", "runsc")).run("workload_sandboxing")
+    skipped_not_detected(result)
+    assert result["summary"] == "not detected: node.k8s.io/v1 RuntimeClass is not served"
 
 
 def test_only_nvidia_runtime_class_is_not_detected():
