@@ -60,40 +60,36 @@ def test_volcano_installed_and_running_passes(aggregated):
     assert "podgroups.scheduling.volcano.sh: Established=True NamesAccepted=True" in crd_evidence["output"]
 
 
-def test_volcano_scheduler_not_ready_fails_and_names_it():
+@pytest.mark.parametrize(
+    ("kind", "name", "replacement", "problem"),
+    [
+        (
+            "Deployment",
+            "volcano-scheduler",
+            deployment("volcano-system", "volcano-scheduler", replicas=1, ready=0),
+            "Deployment volcano-system/volcano-scheduler is not ready (0/1 ready)",
+        ),
+        ("Deployment", "volcano-admission", None, "Deployment volcano-system/volcano-admission is missing"),
+        (
+            "CustomResourceDefinition",
+            "queues.scheduling.volcano.sh",
+            crd("queues.scheduling.volcano.sh", established=False),
+            "CRD queues.scheduling.volcano.sh is not established (Established=False (Installing",
+        ),
+        ("CustomResourceDefinition", "jobs.batch.volcano.sh", None, "CRD jobs.batch.volcano.sh is missing"),
+    ],
+    ids=["deployment-not-ready", "deployment-missing", "crd-not-established", "crd-missing"],
+)
+def test_broken_volcano_fails_and_names_what_is_broken(kind, name, replacement, problem):
     world = volcano_world()
-    world.remove("Deployment", "volcano-scheduler", "volcano-system")
-    world.add(deployment("volcano-system", "volcano-scheduler", replicas=1, ready=0))
+    world.remove(kind, name, "volcano-system" if kind == "Deployment" else None)
+    if replacement is not None:
+        world.add(replacement)
     result, _client = world.run("gang_scheduling")
     assert result["status"] == "failed"
     assert "Volcano is installed but not healthy" in result["summary"]
-    assert "Deployment volcano-system/volcano-scheduler is not ready (0/1 ready)" in result["summary"]
-    assert "volcano-controllers" not in result["summary"]
-
-
-def test_volcano_deployment_missing_fails():
-    world = volcano_world()
-    world.remove("Deployment", "volcano-admission", "volcano-system")
-    result, _client = world.run("gang_scheduling")
-    assert result["status"] == "failed"
-    assert "Deployment volcano-system/volcano-admission is missing" in result["summary"]
-
-
-def test_volcano_crd_not_established_fails():
-    world = volcano_world()
-    world.remove("CustomResourceDefinition", "queues.scheduling.volcano.sh")
-    world.add(crd("queues.scheduling.volcano.sh", established=False))
-    result, _client = world.run("gang_scheduling")
-    assert result["status"] == "failed"
-    assert "CRD queues.scheduling.volcano.sh is not established (Established=False (Installing" in result["summary"]
-
-
-def test_volcano_crd_missing_fails():
-    world = volcano_world()
-    world.remove("CustomResourceDefinition", "jobs.batch.volcano.sh")
-    result, _client = world.run("gang_scheduling")
-    assert result["status"] == "failed"
-    assert "CRD jobs.batch.volcano.sh is missing" in result["summary"]
+    assert problem in result["summary"]
+    assert "volcano-controllers" not in result["summary"]  # the healthy parts are not blamed
 
 
 def test_no_gang_scheduler_fails_naming_what_was_looked_for():

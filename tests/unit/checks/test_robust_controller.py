@@ -1,5 +1,7 @@
 """robust_controller: an AI operator's CRDs, controller pods and validating webhook with ready endpoints."""
 
+import pytest
+
 from tests.unit import discovery_docs
 from tests.unit.checks.world import World, crd, endpoint_slice, meta, pod
 
@@ -91,41 +93,58 @@ def test_kubeflow_training_operator_passes():
     assert [c[1] for c in client.calls].count("/apis/discovery.k8s.io/v1/namespaces/kubeflow/endpointslices") == 1
 
 
-def test_webhook_service_without_endpoints_fails():
+@pytest.mark.parametrize(
+    ("remove", "add", "problem"),
+    [
+        (
+            ("EndpointSlice", "training-operator-abcde", "kubeflow"),
+            None,
+            "webhook validator.tfjob.training-operator.kubeflow.org (validator.training-operator.kubeflow.org) calls "
+            "Service kubeflow/training-operator, which has no ready endpoints",
+        ),
+        (
+            ("EndpointSlice", "training-operator-abcde", "kubeflow"),
+            endpoint_slice("kubeflow", "training-operator", ready=(False,)),
+            "which has no ready endpoints",
+        ),
+        (
+            ("ValidatingWebhookConfiguration", "validator.training-operator.kubeflow.org", None),
+            None,
+            "no ValidatingWebhookConfiguration has a webhook for kubeflow.org resources",
+        ),
+        (
+            ("Pod", "training-operator-f7d4b59f6-vdnh9", "kubeflow"),
+            pod("kubeflow", "training-operator-f7d4b59f6-vdnh9", OPERATOR_LABELS, ready=False),
+            "no controller pod is ready: training-operator-f7d4b59f6-vdnh9 (Running, Ready=False",
+        ),
+        (
+            ("Pod", "training-operator-f7d4b59f6-vdnh9", "kubeflow"),
+            None,
+            "no controller pod matches control-plane=kubeflow-training-operator in kubeflow",
+        ),
+        (
+            ("CustomResourceDefinition", "pytorchjobs.kubeflow.org", None),
+            crd("pytorchjobs.kubeflow.org", established=False),
+            "CRD pytorchjobs.kubeflow.org is not established",
+        ),
+    ],
+    ids=[
+        "webhook-service-without-endpoints",
+        "webhook-service-with-only-unready-endpoints",
+        "webhook-configuration-missing",
+        "controller-pod-not-ready",
+        "no-controller-pods",
+        "crd-not-established",
+    ],
+)
+def test_broken_kubeflow_training_operator_fails_naming_the_problem(remove, add, problem):
     world = kubeflow_world()
-    world.remove("EndpointSlice", "training-operator-abcde", "kubeflow")
+    world.remove(*remove)
+    if add is not None:
+        world.add(add)
     result, _client = world.run("robust_controller")
     assert result["status"] == "failed"
-    assert (
-        "webhook validator.tfjob.training-operator.kubeflow.org (validator.training-operator.kubeflow.org) calls "
-        "Service kubeflow/training-operator, which has no ready endpoints" in result["summary"]
-    )
-
-
-def test_webhook_service_with_only_unready_endpoints_fails():
-    world = kubeflow_world()
-    world.remove("EndpointSlice", "training-operator-abcde", "kubeflow")
-    world.add(endpoint_slice("kubeflow", "training-operator", ready=(False,)))
-    result, _client = world.run("robust_controller")
-    assert result["status"] == "failed"
-    assert "which has no ready endpoints" in result["summary"]
-
-
-def test_missing_webhook_configuration_fails():
-    world = kubeflow_world()
-    world.remove("ValidatingWebhookConfiguration", "validator.training-operator.kubeflow.org")
-    result, _client = world.run("robust_controller")
-    assert result["status"] == "failed"
-    assert "no ValidatingWebhookConfiguration has a webhook for kubeflow.org resources" in result["summary"]
-
-
-def test_controller_pod_not_ready_fails():
-    world = kubeflow_world()
-    world.remove("Pod", "training-operator-f7d4b59f6-vdnh9", "kubeflow")
-    world.add(pod("kubeflow", "training-operator-f7d4b59f6-vdnh9", OPERATOR_LABELS, ready=False))
-    result, _client = world.run("robust_controller")
-    assert result["status"] == "failed"
-    assert "no controller pod is ready: training-operator-f7d4b59f6-vdnh9 (Running, Ready=False" in result["summary"]
+    assert problem in result["summary"]
 
 
 def test_one_of_two_controller_pods_not_ready_is_partial():
@@ -137,23 +156,6 @@ def test_one_of_two_controller_pods_not_ready_is_partial():
         "Kubeflow training operator runs degraded: controller pods not ready: training-operator-f7d4b59f6-xxxxx"
         in (result["summary"])
     )
-
-
-def test_no_controller_pods_fails():
-    world = kubeflow_world()
-    world.remove("Pod", "training-operator-f7d4b59f6-vdnh9", "kubeflow")
-    result, _client = world.run("robust_controller")
-    assert result["status"] == "failed"
-    assert "no controller pod matches control-plane=kubeflow-training-operator in kubeflow" in result["summary"]
-
-
-def test_crd_not_established_fails():
-    world = kubeflow_world()
-    world.remove("CustomResourceDefinition", "pytorchjobs.kubeflow.org")
-    world.add(crd("pytorchjobs.kubeflow.org", established=False))
-    result, _client = world.run("robust_controller")
-    assert result["status"] == "failed"
-    assert "CRD pytorchjobs.kubeflow.org is not established" in result["summary"]
 
 
 def test_no_operator_fails_naming_what_was_looked_for():

@@ -54,49 +54,40 @@ def test_without_node_facts_the_node_side_is_reported_unverified():
     assert "nvidia_toolkit_info" in result["summary"]
 
 
-def test_toolkit_accepting_the_envvar_on_one_node_fails_naming_it():
-    configs = dict(GOOD, **{"gpu-1": toolkit_result("gpu-1", envvar=True)})
-    result = run(gpu_world("v25.3"), toolkit_configs=configs)[0]
+@pytest.mark.parametrize(
+    ("node", "entry", "message"),
+    [
+        (
+            "gpu-1",
+            toolkit_result("gpu-1", envvar=True),
+            "gpu-1: accept-nvidia-visible-devices-envvar-when-unprivileged = true, expected false",
+        ),
+        (
+            "gpu-0",
+            toolkit_result("gpu-0", volume_mounts=False, defaults=["accept-nvidia-visible-devices-as-volume-mounts"]),
+            "gpu-0: accept-nvidia-visible-devices-as-volume-mounts = false (not set, the toolkit's default), "
+            "expected true",
+        ),
+        (
+            "gpu-0",
+            toolkit_result("gpu-0", exists=False),
+            "gpu-0: toolkit config /usr/local/nvidia/toolkit/.config/nvidia-container-runtime/config.toml "
+            "does not exist",
+        ),
+        (
+            "gpu-1",
+            {"failed": True, "msg": "config.toml is not valid TOML: Expected '=' (line 7)"},
+            "gpu-1: reading the toolkit config failed: config.toml is not valid TOML: Expected '=' (line 7)",
+        ),
+    ],
+    ids=["accepts-envvar", "volume-mounts-by-default", "file-missing", "read-failed"],
+)
+def test_one_bad_node_fails_naming_it_and_only_it(node, entry, message):
+    result = run(gpu_world("v25.3"), toolkit_configs=dict(GOOD, **{node: entry}))[0]
     assert result["status"] == "failed"
-    assert "gpu-1: accept-nvidia-visible-devices-envvar-when-unprivileged = true, expected false" in result["summary"]
-    assert "gpu-0" not in result["summary"]
-
-
-def test_toolkit_default_is_named_as_such():
-    configs = dict(
-        GOOD,
-        **{
-            "gpu-0": toolkit_result(
-                "gpu-0", volume_mounts=False, defaults=["accept-nvidia-visible-devices-as-volume-mounts"]
-            )
-        },
-    )
-    result = run(gpu_world("v25.3"), toolkit_configs=configs)[0]
-    assert result["status"] == "failed"
-    assert (
-        "gpu-0: accept-nvidia-visible-devices-as-volume-mounts = false (not set, the toolkit's default), expected true"
-        in result["summary"]
-    )
-
-
-def test_missing_toolkit_file_names_the_node():
-    configs = dict(GOOD, **{"gpu-0": toolkit_result("gpu-0", exists=False)})
-    result = run(gpu_world("v25.3"), toolkit_configs=configs)[0]
-    assert result["status"] == "failed"
-    assert (
-        "gpu-0: toolkit config /usr/local/nvidia/toolkit/.config/nvidia-container-runtime/config.toml does not exist"
-        in (result["summary"])
-    )
-
-
-def test_failed_read_on_a_node_is_a_failure_with_its_message():
-    configs = dict(GOOD, **{"gpu-1": {"failed": True, "msg": "config.toml is not valid TOML: Expected '=' (line 7)"}})
-    result = run(gpu_world("v25.3"), toolkit_configs=configs)[0]
-    assert result["status"] == "failed"
-    assert (
-        "gpu-1: reading the toolkit config failed: config.toml is not valid TOML: Expected '=' (line 7)"
-        in (result["summary"])
-    )
+    assert message in result["summary"]
+    (good_node,) = set(GPU_NODES) - {node}
+    assert good_node not in result["summary"]
 
 
 def test_facts_for_some_nodes_only_is_partial_naming_the_others():
