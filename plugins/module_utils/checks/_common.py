@@ -102,21 +102,6 @@ def container_env(container):
     return env
 
 
-def containers_of(workload):
-    """Containers of a Pod, or of a workload's pod template."""
-    spec = (workload or {}).get("spec") or {}
-    if "template" in spec:
-        spec = (spec.get("template") or {}).get("spec") or {}
-    return spec.get("containers") or []
-
-
-def trim(text, limit=2000):
-    """``text`` cut to ``limit`` characters, saying how much was left out."""
-    if text is None or len(text) <= limit:
-        return text
-    return text[:limit] + "\n... (%d more characters)" % (len(text) - limit)
-
-
 # -- reads shared by several checks of one run -------------------------------------------------
 # Checks run concurrently on one CheckContext. A read several checks need (the GPU nodes, the
 # ClusterPolicy) is made once per run; every check still records it as its own evidence.

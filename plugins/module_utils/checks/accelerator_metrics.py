@@ -153,7 +153,7 @@ def _target_port(service_port, pod):
     return None
 
 
-def _analyse(node, gpus, required, node_obj):
+def _analyse(gpus, required, node_obj):
     """Problems of one node's GPUs (missing required metrics, fewer GPUs than the node has)."""
     problems = []
     if not gpus:
@@ -313,7 +313,7 @@ def run(ctx, result):
             ]
         target, gpus = pages.get(node, (None, {}))
         if node in pages:
-            problems.setdefault(node, []).extend(_analyse(node, gpus, required, by_name[node]))
+            problems.setdefault(node, []).extend(_analyse(gpus, required, by_name[node]))
         node_problems = problems.get(node) or []
         present = {
             kind: sorted({m for g in gpus.values() for m in g["metrics"] if m in names})

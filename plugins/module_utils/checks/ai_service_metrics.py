@@ -195,16 +195,7 @@ def run(ctx, result):
         pools = ["serviceMonitor/%s/%s/" % (namespace_of(m), name_of(m)) for m in monitors]
         chosen = [t for t in active if any((t.get("scrapePool") or "").startswith(p) for p in pools)]
         what = "ServiceMonitor %s" % ", ".join(result.details["service_monitors"])
-    lines = [
-        "%s %s health=%s%s"
-        % (
-            t.get("scrapePool"),
-            t.get("scrapeUrl"),
-            t.get("health"),
-            " error=" + t["lastError"] if t.get("lastError") else "",
-        )
-        for t in chosen
-    ]
+    lines = [_target_line(t) for t in chosen]
     result.add(
         "active targets of %s in Prometheus %s" % (what, prom_id),
         request="GET %s?state=active" % path,

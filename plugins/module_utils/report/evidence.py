@@ -18,8 +18,6 @@ import json
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.report import text
 from ansible_collections.ai_conformance.rke2.plugins.module_utils.report.model import evidence_path
 
-FOLDER = "evidence"
-
 
 def _observation(index, item):
     ok = item.get("ok")
