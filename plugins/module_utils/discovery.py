@@ -115,6 +115,21 @@ class Discovery(object):
     def resource(self, group, version, name):
         return self.resources.get((group, version, name))
 
+    def require(self, group, version, name):
+        """The resource a check cannot do without (a built-in one, as a rule), or ``ApiError``.
+
+        A cluster that does not serve, say, ``apps/v1 deployments`` is broken or locked down; the
+        check reports that as its error instead of failing on a missing resource later."""
+        found = self.resources.get((group, version, name))
+        if found is None:
+            gv = "%s/%s" % (group, version) if group else version
+            raise ApiError(
+                "the API server does not serve %s %s (not in discovery); the check needs it" % (gv, name),
+                status=None,
+                reason="NotServed",
+            )
+        return found
+
     def resources_in(self, group, version):
         return sorted(
             (r for (g, v, _name), r in self.resources.items() if g == group and v == version), key=lambda r: r.name

@@ -100,3 +100,16 @@ def test_direct_callers_get_the_option_defaults_the_module_applies(monkeypatch):
     seen[0]["volcano_deployments"].append("changed")
     assert seen[1]["volcano_deployments"] == ["volcano-scheduler", "volcano-controllers", "volcano-admission"]
     assert runner.CHECKS["gang_scheduling"].ARGUMENT_SPEC["volcano_deployments"]["default"][-1] == "volcano-admission"
+
+
+def test_a_cluster_missing_built_in_apis_gets_error_results_naming_them_not_internal_errors():
+    # discovery_docs.cluster() serves only core v1 (namespaces, nodes, pods), DRA and the Gateway API:
+    # no apps/v1, no apiregistration.k8s.io/v1, no services or configmaps
+    outcome = runner.run(FakeClient(cluster_routes(discovery_docs.cluster())), ["all"])
+    results = {r["id"]: r for r in outcome["results"]}
+    assert not [r["summary"] for r in results.values() if "internal error" in r["summary"]]
+    autoscaling = results["cluster_autoscaling"]
+    assert autoscaling["status"] == "error"
+    assert "does not serve apps/v1 deployments" in autoscaling["summary"]
+    assert autoscaling["details"]["error"]["reason"] == "NotServed"
+    assert "does not serve apiregistration.k8s.io/v1 apiservices" in results["pod_autoscaling"]["summary"]

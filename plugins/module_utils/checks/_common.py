@@ -249,7 +249,7 @@ def pods_health(pods):
 def deployments_by_name(ctx, result, description, namespace, names, label_selector=None):
     """One list of the Deployments of ``namespace`` (not one GET each); returns
     ``({name: deployment or None}, problems, evidence)`` for the Deployments ``names``."""
-    resource = ctx.discovery.resource("apps", "v1", "deployments")
+    resource = ctx.discovery.require("apps", "v1", "deployments")
     items, evidence = ctx.list(result, description, resource, namespace=namespace, label_selector=label_selector)
     by_name = {name_of(d): d for d in items}
     found, problems, lines = {}, [], []

@@ -37,7 +37,7 @@ def gpu_node_option():
 
 def gpu_nodes(ctx, result, selector):
     """GPU nodes (label selector evaluated by the server), read once per run."""
-    nodes_res = ctx.discovery.resource("", "v1", "nodes")
+    nodes_res = ctx.discovery.require("", "v1", "nodes")
     items, evidence = shared_list(
         ctx, result, "GPU nodes (label selector %s)" % selector, nodes_res, label_selector=selector
     )
@@ -121,7 +121,7 @@ def operator_namespace(policy, override=None):
 
 def operator_daemonsets(ctx, result, namespace):
     """The device plugin and toolkit DaemonSets of the operator, by their ``app`` label, read once per run."""
-    resource = ctx.discovery.resource("apps", "v1", "daemonsets")
+    resource = ctx.discovery.require("apps", "v1", "daemonsets")
     selector = "app in (%s,%s)" % (DEVICE_PLUGIN_APP, TOOLKIT_APP)
     items, evidence = shared_list(
         ctx,

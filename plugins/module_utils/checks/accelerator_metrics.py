@@ -193,7 +193,7 @@ def run(ctx, result):
         )
     by_name = {name_of(n): n for n in nodes}
 
-    services = ctx.discovery.resource("", "v1", "services")
+    services = ctx.discovery.require("", "v1", "services")
     service, evidence = ctx.get(result, "accelerator metrics Service", services, service_name, namespace=namespace)
     if service is None:
         return result.finish(
@@ -231,7 +231,7 @@ def run(ctx, result):
                 "the Service %s/%s has no pod selector, so its exporter pods cannot be found; "
                 "set accelerator_metrics.scrape=service" % (namespace, service_name),
             )
-        pods_res = ctx.discovery.resource("", "v1", "pods")
+        pods_res = ctx.discovery.require("", "v1", "pods")
         pods, pod_ev = ctx.list(
             result, "exporter pods (the Service's selector)", pods_res, namespace, label_selector=selector
         )

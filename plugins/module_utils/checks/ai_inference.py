@@ -171,7 +171,7 @@ def _health(ctx, result, opts, cls, cache):
     title, namespace, selector = impl
     where = "namespace %s" % namespace if namespace else "all namespaces"
     if (namespace, selector) not in cache:
-        resource = ctx.discovery.resource("", "v1", "pods")
+        resource = ctx.discovery.require("", "v1", "pods")
         pods, evidence = ctx.list(
             result,
             "Pods of the %s implementation (%s, %s)" % (title, where, selector),

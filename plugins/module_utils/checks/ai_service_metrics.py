@@ -49,7 +49,7 @@ def _prometheus_state(ctx, result, prom):
     """``(ready, text)`` from the Available condition and the operator's StatefulSet."""
     ns, name = namespace_of(prom), name_of(prom)
     available = condition(prom, "Available")
-    sts_res = ctx.discovery.resource("apps", "v1", "statefulsets")
+    sts_res = ctx.discovery.require("apps", "v1", "statefulsets")
     sts, evidence = ctx.get(result, "StatefulSet of Prometheus %s/%s" % (ns, name), sts_res, "prometheus-" + name, ns)
     if sts is None:
         sts_ok, sts_text = False, "StatefulSet prometheus-%s not found" % name

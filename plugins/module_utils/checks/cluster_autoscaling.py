@@ -217,7 +217,7 @@ def run(ctx, result):
     cfg = _settings(opts)
     ns = cfg["namespace"]
 
-    deployments = ctx.discovery.resource("apps", "v1", "deployments")
+    deployments = ctx.discovery.require("apps", "v1", "deployments")
     items, evidence = ctx.list(
         result, "Cluster autoscaler Deployment", deployments, namespace=ns, label_selector=cfg["selector"]
     )
@@ -225,7 +225,7 @@ def run(ctx, result):
     evidence.output = ["%s: %s" % (n, t) for n, _ok, t in states] or "no Deployment matches"
     evidence.ok = any(ok for _n, ok, _t in states)
 
-    configmaps = ctx.discovery.resource("", "v1", "configmaps")
+    configmaps = ctx.discovery.require("", "v1", "configmaps")
     status_cm, cm_evidence = ctx.get(
         result, "Cluster autoscaler status ConfigMap", configmaps, cfg["configmap"], namespace=ns
     )
@@ -399,4 +399,4 @@ def run(ctx, result):
 
 
 def _nodes(ctx):
-    return ctx.discovery.resource("", "v1", "nodes")
+    return ctx.discovery.require("", "v1", "nodes")

@@ -45,7 +45,7 @@ def _ready_text(obj):
 
 
 def _llm_d(ctx, result):
-    pods_res = ctx.discovery.resource("", "v1", "pods")
+    pods_res = ctx.discovery.require("", "v1", "pods")
     pods, evidence = ctx.list(
         result,
         "Pods with llm-d prefill/decode roles",

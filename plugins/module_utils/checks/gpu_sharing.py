@@ -77,7 +77,7 @@ def _configured_sharing(ctx, result, policy, namespace):
     name = policy_spec(policy, "devicePlugin", "config", "name")
     if not name:
         return {}, None
-    configmaps = ctx.discovery.resource("", "v1", "configmaps")
+    configmaps = ctx.discovery.require("", "v1", "configmaps")
     cm, evidence = shared_get(
         ctx, result, "device plugin config ConfigMap %s/%s" % (namespace, name), configmaps, name, namespace
     )

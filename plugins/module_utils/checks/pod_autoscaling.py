@@ -191,7 +191,7 @@ def _examine_hpas(ctx, result, hpa_res, accel_resources):
 
 
 def _check_apiservice(ctx, result, name):
-    res = ctx.discovery.resource("apiregistration.k8s.io", "v1", "apiservices")
+    res = ctx.discovery.require("apiregistration.k8s.io", "v1", "apiservices")
     obj, evidence = ctx.get(result, "Custom metrics APIService", res, name)
     if obj is None:
         evidence.ok = False

@@ -131,7 +131,7 @@ class _Reads(object):
 
     def configs(self):
         if self._configs is None:
-            res = self.ctx.discovery.resource("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations")
+            res = self.ctx.discovery.require("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations")
             items, evidence = self.ctx.list(self.result, "ValidatingWebhookConfigurations", res)
             evidence.output = [_describe_hook(name_of(c), h) for c in items for h in c.get("webhooks") or []] or (
                 "no ValidatingWebhookConfiguration exists"
@@ -144,7 +144,7 @@ class _Reads(object):
         services = sorted(set(services))
         key = (namespace, tuple(services))
         if key not in self._slices:
-            res = self.ctx.discovery.resource("discovery.k8s.io", "v1", "endpointslices")
+            res = self.ctx.discovery.require("discovery.k8s.io", "v1", "endpointslices")
             selector = (
                 "kubernetes.io/service-name=%s" % services[0]
                 if len(services) == 1
@@ -176,7 +176,7 @@ def _examine(ctx, result, reads, opts, op):
     found, _evidence = read_crds(ctx, result, "%s CRDs established" % op.title, op.crds)
     problems, degraded = crd_problems(found), []
 
-    pods_res = ctx.discovery.resource("", "v1", "pods")
+    pods_res = ctx.discovery.require("", "v1", "pods")
     pods, evidence = ctx.list(
         result,
         "%s controller pods (%s)" % (op.title, "namespace %s" % namespace if namespace else "all namespaces"),

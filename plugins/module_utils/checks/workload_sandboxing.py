@@ -72,7 +72,7 @@ def run(ctx, result):
             "%s; RuntimeClasses found: %s)" % (", ".join(patterns), others),
         )
 
-    nodes_res = ctx.discovery.resource("", "v1", "nodes")
+    nodes_res = ctx.discovery.require("", "v1", "nodes")
     usable, unplaced, facts = [], [], []
     for cls, title in sandboxed:
         selector = selector_string((cls.get("scheduling") or {}).get("nodeSelector"))
