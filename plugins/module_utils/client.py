@@ -291,12 +291,11 @@ class KubeClient(object):
         body=None,
         accept="application/json",
         content_type=None,
-        ok_statuses=(),
         timeout=None,
     ):
         """Send one request, retrying transient failures; return a ``Response``.
 
-        Raises ``ApiError`` for an answer outside 2xx (unless listed in ``ok_statuses``) and for
+        Raises ``ApiError`` for an answer outside 2xx and for
         connection, TLS and timeout failures once the retries are spent.
         """
         url = self.host + path
@@ -354,7 +353,7 @@ class KubeClient(object):
                 ) from None
             headers = {k.lower(): v for k, v in raw.headers.items()}
             response = Response(raw.status, headers, raw.data or b"")
-            if 200 <= raw.status < 300 or raw.status in ok_statuses:
+            if 200 <= raw.status < 300:
                 return response
             if raw.status in RETRY_STATUSES and attempt < self.retries and (idempotent or raw.status == 429):
                 self._wait(attempt, headers.get("retry-after"))
