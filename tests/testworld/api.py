@@ -177,3 +177,34 @@ class Api(object):
                 return False
             raise
         return True
+
+    def watch(self, path, resource_version, timeout_seconds=300):
+        """Yield watch events of ``path`` (a collection) from ``resource_version`` until the server ends
+        the watch; raises ApiError (410 Gone among them) for the caller to re-list."""
+        query = {
+            "watch": "1",
+            "resourceVersion": resource_version,
+            "allowWatchBookmarks": "true",
+            "timeoutSeconds": str(timeout_seconds),
+        }
+        url = "%s%s?%s" % (self.url, path, urllib.parse.urlencode(query))
+        headers = {"Authorization": "Bearer " + self._token, "Accept": "application/json"}
+        response = self._http.request(
+            "GET", url, headers=headers, preload_content=False, timeout=urllib3.Timeout(connect=10, read=None)
+        )
+        try:
+            if response.status >= 400:
+                raise ApiError("GET", path, response.status, response.data.decode(errors="replace"))
+            buffer = b""
+            for chunk in response.stream(65536):
+                buffer += chunk
+                while b"\n" in buffer:
+                    line, buffer = buffer.split(b"\n", 1)
+                    if line.strip():
+                        event = json.loads(line)
+                        if event.get("type") == "ERROR":
+                            status = event.get("object") or {}
+                            raise ApiError("WATCH", path, status.get("code", 500), status)
+                        yield event
+        finally:
+            response.release_conn()

@@ -36,7 +36,7 @@ def free_ports(count):
 
 
 class Layout(object):
-    def __init__(self, workdir, binaries, network, advertise_address, runtime_config=None, feature_gates=None):
+    def __init__(self, workdir, binaries, network, advertise_address, users=None, runtime_config=None, feature_gates=None):
         self.workdir = workdir
         self.log_dir = os.path.join(workdir, "logs")
         os.makedirs(self.log_dir, exist_ok=True)
@@ -52,11 +52,16 @@ class Layout(object):
         self.apiserver_url = "https://127.0.0.1:%d" % self.ports["kube-apiserver"]
         self.audit_log = os.path.join(workdir, "audit.log")
         self.pki = pki_mod.ClusterPKI(os.path.join(workdir, "pki"), network.service_ip)
-        self.tokens = {ADMIN_USER: secrets.token_urlsafe(32), SETUP_USER: secrets.token_urlsafe(32)}
+        groups = {ADMIN_USER: ["system:masters"], SETUP_USER: ["system:masters"]}
+        groups.update({user: list(g or []) for user, g in (users or {}).items()})
+        self.tokens = {user: secrets.token_urlsafe(32) for user in groups}
         self.token_file = os.path.join(workdir, "pki", "tokens.csv")
         pki_mod.write_private(
             self.token_file,
-            "".join('%s,%s,%s,"system:masters"\n' % (token, user, user) for user, token in self.tokens.items()),
+            "".join(
+                '%s,%s,%s,"%s"\n' % (self.tokens[user], user, user, ",".join(g)) if g else "%s,%s,%s\n" % (self.tokens[user], user, user)
+                for user, g in groups.items()
+            ),
         )
         self._kubeconfigs = {}
 
