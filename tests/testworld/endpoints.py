@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import threading
+import time
 
 from tests.testworld.api import ApiError
 from tests.testworld.process import Process
@@ -150,6 +151,17 @@ class Endpoints(object):
         with self._changed:
             self.generation += 1
             self._changed.notify_all()
+
+    def sync(self, api, timeout=15.0):
+        """Wait until the routing file matches the pods the API server lists now."""
+        deadline = time.monotonic() + timeout
+        while True:
+            want = routes_for(self.declarations, api.list("v1", "Pod"))
+            if self.routes() == want:
+                return want
+            if time.monotonic() > deadline:
+                raise TimeoutError("the endpoint routes did not catch up with the pods within %ds" % timeout)
+            time.sleep(0.1)
 
     def routes(self):
         with open(self.routes_file) as fh:

@@ -126,11 +126,14 @@ class TestWorld(object):
         self.request_log.reset()
 
     def settle(self, timeout=60.0):
-        """Wait for the controllers to catch up with what was applied (``settle.py``)."""
+        """Wait for the controllers to catch up with what was applied (``settle.py``) and for the
+        declared endpoints to route to the pods they select."""
         try:
             settle.settle(self.api, timeout=timeout)
         except settle.NotSettled as exc:
             raise ScenarioError("scenario %s: %s" % (self.scenario.name, exc)) from None
+        if self.endpoints is not None:
+            self.endpoints.sync(self.api)
 
     def _launch(self, process):
         self.processes.append(process)
