@@ -67,8 +67,15 @@ def main(argv=None):
             write_private(args.kubeconfig_out, fh.read())
         print(world.url, flush=True)
         print(
-            "scenario %s: Kubernetes %s up in %.1fs; kubeconfig %s"
-            % (world.scenario.name, binaries.kubernetes_version(world.kubernetes), world.timings["total"], args.kubeconfig_out),
+            "scenario %s: Kubernetes %s up in %.1fs; kubeconfig %s; folder %s; pod network %s"
+            % (
+                world.scenario.name,
+                binaries.kubernetes_version(world.kubernetes),
+                world.timings["total"],
+                args.kubeconfig_out,
+                world.workdir,
+                world.network.describe(),
+            ),
             file=sys.stderr,
             flush=True,
         )

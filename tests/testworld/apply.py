@@ -56,8 +56,17 @@ def _status_owner(obj):
     """Which component writes this object's status, or None when the scenario may simulate it."""
     kind = obj["kind"]
     group = obj["apiVersion"].rpartition("/")[0]
-    if kind in STATUS_WRITERS and group in ("", "apps", "batch", "autoscaling", "policy", "certificates.k8s.io",
-                                            "resource.k8s.io", "apiregistration.k8s.io", "apiextensions.k8s.io"):
+    if kind in STATUS_WRITERS and group in (
+        "",
+        "apps",
+        "batch",
+        "autoscaling",
+        "policy",
+        "certificates.k8s.io",
+        "resource.k8s.io",
+        "apiregistration.k8s.io",
+        "apiextensions.k8s.io",
+    ):
         return STATUS_WRITERS[kind]
     return None
 
@@ -76,8 +85,10 @@ def _inject_ca(obj, ca_bundle, simulated):
             if client.get("service") and not client.get("caBundle"):
                 client["caBundle"] = ca_bundle
                 simulated.append(
-                    {"what": "%s webhook %s caBundle" % (describe(identity(obj)), hook.get("name")),
-                     "why": "injected CA of the test world"}
+                    {
+                        "what": "%s webhook %s caBundle" % (describe(identity(obj)), hook.get("name")),
+                        "why": "injected CA of the test world",
+                    }
                 )
 
 
@@ -119,8 +130,10 @@ def prepare(scenario, ca_bundle):
                         "%s: status.%s: written by kwok (as the kubelet); remove it" % (where, "/".join(owned))
                     )
                 simulated.append(
-                    {"what": "%s status (%s)" % (describe(identity(obj)), ", ".join(sorted(status))),
-                     "why": "what a kubelet and device plugin report of a machine; kwok keeps it and posts heartbeats"}
+                    {
+                        "what": "%s status (%s)" % (describe(identity(obj)), ", ".join(sorted(status))),
+                        "why": "what a kubelet and device plugin report of a machine; kwok keeps it, posts heartbeats",
+                    }
                 )
         elif status:
             owner = _status_owner(obj)
@@ -183,7 +196,9 @@ def _wait_established(api, crds, timeout=30.0):
             if (conditions.get("Established") or {}).get("status") == "True":
                 break
             if (conditions.get("NamesAccepted") or {}).get("status") == "False":
-                raise ScenarioError("CRD %s: names not accepted: %s" % (name, conditions["NamesAccepted"].get("message")))
+                raise ScenarioError(
+                    "CRD %s: names not accepted: %s" % (name, conditions["NamesAccepted"].get("message"))
+                )
             if time.monotonic() > deadline:
                 raise ScenarioError("CRD %s was not Established after %ds" % (name, timeout))
             time.sleep(0.1)

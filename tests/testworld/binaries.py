@@ -180,8 +180,7 @@ def _go():
     go = shutil.which("go")
     if not go:
         raise BuildError(
-            "the test world builds Kubernetes from its Go modules and needs the go command (Go 1.26); "
-            "none is on PATH"
+            "the test world builds Kubernetes from its Go modules and needs the go command (Go 1.26); none is on PATH"
         )
     return go
 
@@ -192,6 +191,13 @@ def _count_packages(go, module, package, env):
         [go, "list", "-deps", package], cwd=module.folder, env=env, capture_output=True, text=True, check=False
     )
     return len(result.stdout.split()) if result.returncode == 0 else None
+
+
+def _collect(stream, lines, counter):
+    """Keep ``go build -v`` output (package names as they compile) and count it for the progress line."""
+    for raw in stream:
+        lines.append(raw.decode(errors="replace").rstrip())
+        counter[0] += 1
 
 
 def _build(module, programs, staging, log):
@@ -211,13 +217,7 @@ def _build(module, programs, staging, log):
         proc = subprocess.Popen(cmd, cwd=module.folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         lines = []
         compiled = [0]
-
-        def _read(stream=proc.stdout):
-            for raw in stream:
-                lines.append(raw.decode(errors="replace").rstrip())
-                compiled[0] += 1
-
-        reader = threading.Thread(target=_read, daemon=True)
+        reader = threading.Thread(target=_collect, args=(proc.stdout, lines, compiled), daemon=True)
         reader.start()
         next_report = started + 30
         while proc.poll() is None:
@@ -247,7 +247,7 @@ RELEASE_BASES = {
 
 
 def _fetch(url):
-    with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:  # noqa: S310 (fixed https bases)
+    with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:
         return response.read()
 
 

@@ -143,7 +143,7 @@ class Endpoints(object):
                     self._publish()
             except (ApiError, OSError, ValueError, KeyError):
                 self._stop.wait(0.5)
-            except Exception:  # noqa: BLE001 (urllib3 errors while the world stops)
+            except Exception:
                 self._stop.wait(0.5)
 
     def _publish(self):

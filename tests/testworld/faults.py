@@ -155,7 +155,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _forward(self, body):
         proxy = self.server.proxy
-        upstream = http.client.HTTPSConnection("127.0.0.1", proxy.upstream_port, context=proxy.client_context, timeout=600)
+        upstream = http.client.HTTPSConnection(
+            "127.0.0.1", proxy.upstream_port, context=proxy.client_context, timeout=600
+        )
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
         try:
             upstream.request(self.command, self.path, body=body, headers=headers)

@@ -36,7 +36,9 @@ def free_ports(count):
 
 
 class Layout(object):
-    def __init__(self, workdir, binaries, network, advertise_address, users=None, runtime_config=None, feature_gates=None):
+    def __init__(
+        self, workdir, binaries, network, advertise_address, users=None, runtime_config=None, feature_gates=None
+    ):
         self.workdir = workdir
         self.log_dir = os.path.join(workdir, "logs")
         os.makedirs(self.log_dir, exist_ok=True)
@@ -59,7 +61,9 @@ class Layout(object):
         pki_mod.write_private(
             self.token_file,
             "".join(
-                '%s,%s,%s,"%s"\n' % (self.tokens[user], user, user, ",".join(g)) if g else "%s,%s,%s\n" % (self.tokens[user], user, user)
+                '%s,%s,%s,"%s"\n' % (self.tokens[user], user, user, ",".join(g))
+                if g
+                else "%s,%s,%s\n" % (self.tokens[user], user, user)
                 for user, g in groups.items()
             ),
         )

@@ -103,6 +103,10 @@ class PodNetwork(object):
                 self.routed = True
         return self
 
+    def describe(self):
+        where = "namespace %s" % self.name if self.routed else "not routed (no root)"
+        return "%s, %s" % (self.cluster_cidr, where)
+
     def _slot_file(self, slot):
         return os.path.join(STATE_DIR, "slot-%d.json" % slot)
 

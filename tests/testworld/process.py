@@ -5,6 +5,7 @@ Children are started in their own process group with PR_SET_PDEATHSIG, so that t
 Python process that started them even when it is killed (SIGKILL skips every ``finally``).
 """
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -104,10 +105,8 @@ class Process(object):
 
 
 def _signal_group(pid, sig):
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def http_ok(url, ca_file=None, cert=None, insecure=False, timeout=1.0):
@@ -121,7 +120,7 @@ def http_ok(url, ca_file=None, cert=None, insecure=False, timeout=1.0):
         if cert:
             context.load_cert_chain(*cert)
     try:
-        with urllib.request.urlopen(url, timeout=timeout, context=context) as response:  # noqa: S310
+        with urllib.request.urlopen(url, timeout=timeout, context=context) as response:
             return response.status == 200
     except (urllib.error.URLError, OSError, ValueError):
         return False

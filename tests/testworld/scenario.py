@@ -176,7 +176,9 @@ def check_endpoint(entry, where):
         raise ScenarioError("%s: expected a mapping" % where)
     unknown = set(entry) - ENDPOINT_KEYS
     if unknown:
-        raise ScenarioError("%s: unknown key(s) %s; expected %s" % (where, ", ".join(sorted(unknown)), ", ".join(sorted(ENDPOINT_KEYS))))
+        raise ScenarioError(
+            "%s: unknown key(s) %s; expected %s" % (where, ", ".join(sorted(unknown)), ", ".join(sorted(ENDPOINT_KEYS)))
+        )
     for field in ("name", "simulates", "namespace"):
         if not isinstance(entry.get(field), str) or not entry.get(field):
             raise ScenarioError("%s: %s is required (a string)" % (where, field))
@@ -194,7 +196,9 @@ def check_endpoint(entry, where):
             raise ScenarioError("%s: paths: %r is not a path (starts with /)" % (where, path))
         if isinstance(page, dict):
             if set(page) - {"body", "status", "content_type"} or not isinstance(page.get("body", ""), str):
-                raise ScenarioError("%s: paths[%s]: expected a page (text) or {body, status, content_type}" % (where, path))
+                raise ScenarioError(
+                    "%s: paths[%s]: expected a page (text) or {body, status, content_type}" % (where, path)
+                )
         elif not isinstance(page, str):
             raise ScenarioError("%s: paths[%s]: expected a page (text) or {body, status, content_type}" % (where, path))
 

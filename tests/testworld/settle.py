@@ -38,7 +38,11 @@ def _workload_waits(kind, obj):
         if kind != "Deployment" and status.get("replicas", 0) < want:
             return "%s: %s of %s pods created" % (name, status.get("replicas", 0), want)
     if kind == "DaemonSet" and status.get("currentNumberScheduled", 0) < status.get("desiredNumberScheduled", 0):
-        return "%s: %s of %s pods created" % (name, status.get("currentNumberScheduled"), status.get("desiredNumberScheduled"))
+        return "%s: %s of %s pods created" % (
+            name,
+            status.get("currentNumberScheduled"),
+            status.get("desiredNumberScheduled"),
+        )
     return None
 
 
@@ -86,7 +90,10 @@ def _service_waits(api, services, pods):
         }
         have = ready_ips.get((ns, svc["metadata"]["name"]), set())
         if want != have:
-            waits.append("Service %s/%s: EndpointSlices list %d of %d ready pods" % (ns, svc["metadata"]["name"], len(have & want), len(want)))
+            waits.append(
+                "Service %s/%s: EndpointSlices list %d of %d ready pods"
+                % (ns, svc["metadata"]["name"], len(have & want), len(want))
+            )
     return waits
 
 
@@ -108,7 +115,10 @@ def waits(api):
     found.extend(_service_waits(api, api.list("v1", "Service"), pods))
     for hpa in api.list("autoscaling/v2", "HorizontalPodAutoscaler"):
         if not _conditions(hpa):
-            found.append("HorizontalPodAutoscaler %s/%s: not synced yet" % (hpa["metadata"]["namespace"], hpa["metadata"]["name"]))
+            found.append(
+                "HorizontalPodAutoscaler %s/%s: not synced yet"
+                % (hpa["metadata"]["namespace"], hpa["metadata"]["name"])
+            )
     for svc in api.list("apiregistration.k8s.io/v1", "APIService"):
         if "Available" not in _conditions(svc):
             found.append("APIService %s: not checked yet" % svc["metadata"]["name"])

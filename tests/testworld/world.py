@@ -114,8 +114,12 @@ class TestWorld(object):
             self.endpoints = Endpoints(self.workdir, self.scenario, self.layout, self.network)
             self.processes.append(self.endpoints.start(self.api))
             for decl in self.scenario.endpoints:
-                self.simulated.append({"what": "endpoint %s: %s" % (decl["name"], decl["simulates"]),
-                                       "why": "served by tests/testworld/hardware.py at the pods' addresses"})
+                self.simulated.append(
+                    {
+                        "what": "endpoint %s: %s" % (decl["name"], decl["simulates"]),
+                        "why": "served by tests/testworld/hardware.py at the pods' addresses",
+                    }
+                )
         for proc in rest:
             proc.wait_ready()
         t = self._mark("controllers", t)
@@ -198,9 +202,7 @@ class TestWorld(object):
                 token = self.layout.tokens[user]
             else:
                 client_cert = self.client_certificate(user, groups or [])
-        return write_kubeconfig(
-            path, server or self.url, self.ca_file, user=user, token=token, client_cert=client_cert
-        )
+        return write_kubeconfig(path, server or self.url, self.ca_file, user=user, token=token, client_cert=client_cert)
 
     def client_certificate(self, user, groups=()):
         """(cert path, key path) of a client certificate for ``user`` in ``groups``, signed by the CA."""

@@ -16,9 +16,7 @@ NODE_ANNOTATION = ("kwok.x-k8s.io/node", "fake")
 
 def stages(binaries):
     """KWOK's default stages (printed by the kwok-stages helper of the kwok module), then the world's."""
-    text = subprocess.run(
-        [os.path.join(binaries, "kwok-stages")], check=True, capture_output=True, text=True
-    ).stdout
+    text = subprocess.run([os.path.join(binaries, "kwok-stages")], check=True, capture_output=True, text=True).stdout
     documents = [d for d in yaml.safe_load_all(text) if d]
     for name in sorted(os.listdir(STAGES_DIR)):
         if name.endswith(".yaml"):
