@@ -186,17 +186,30 @@ def cluster(dra_versions=("v1", "v1beta2"), gateway_release="v1.6.1", drop=()):
     return groups
 
 
-# -- built-in groups from the stand-in's catalog, and CRD groups ------------------------------
-# tests/standin/catalog/kube-<release>.yaml holds kube-apiserver's default discovery (taken from
-# kubernetes/kubernetes api/discovery, see the README there); these helpers turn it into legacy
+# -- built-in groups of a real kube-apiserver, and CRD groups -----------------------------------
+# tests/fixtures/discovery/kube-<release>.json holds the aggregated discovery a real kube-apiserver
+# of that release serves for its built-in groups (captured from the test world by
+# ``python -m tests.testworld.capture_discovery``); these helpers turn it into legacy
 # APIResourceLists so checks that read apps, autoscaling, apiextensions... can be unit-tested.
-CATALOG = FIXTURES.parent / "standin" / "catalog"
-
-
 @functools.lru_cache(maxsize=None)
 def _catalog(release):
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load((CATALOG / ("kube-%s.yaml" % release)).read_text(), Loader=loader)
+    captured = json.loads((FIXTURES / "discovery" / ("kube-%s.json" % release)).read_text())
+    groups = []
+    for root in ("api", "apis"):
+        for item in captured[root]["items"]:
+            versions = []
+            for ver in item["versions"]:
+                resources = []
+                for res in ver.get("resources") or []:
+                    entry = dict(res, kind=(res.get("responseKind") or {}).get("kind"))
+                    entry["subresources"] = [
+                        dict(sub, kind=(sub.get("responseKind") or {}).get("kind"))
+                        for sub in res.get("subresources") or []
+                    ]
+                    resources.append(entry)
+                versions.append({"version": ver["version"], "resources": resources})
+            groups.append({"group": (item.get("metadata") or {}).get("name", ""), "versions": versions})
+    return {"groups": groups}
 
 
 def builtin(group, version, release="1.34"):
