@@ -327,7 +327,7 @@ def _ref(ref, where):
 
 
 # --- generated scale scenarios -----------------------------------------------------------------
-SCALE_PARAMS = {"nodes": 5000, "pods": 50000, "gpu_every": 4, "namespaces": 50}
+SCALE_PARAMS = {"nodes": 5000, "pods": 50000, "gpu_every": 4, "namespaces": 50, "base": "rke2-gpu"}
 
 
 def parse_scale(name):
@@ -338,6 +338,9 @@ def parse_scale(name):
     for part in [p for p in spec.split(",") if p.strip()]:
         key, _sep, value = part.partition("=")
         key = key.strip()
+        if key == "base":
+            params["base"] = value.strip()
+            continue
         if key not in SCALE_PARAMS:
             raise ScenarioError("scenario %s: unknown parameter %r; expected %s" % (name, key, ", ".join(SCALE_PARAMS)))
         try:
@@ -350,11 +353,13 @@ def parse_scale(name):
 
 
 def generate_scale(name):
-    """The ``empty`` scenario; ``scale.py`` creates the nodes and pods through the API once it runs."""
+    """The base scenario; ``scale.py`` creates the nodes and pods through the API once it runs."""
     params = parse_scale(name)
-    scen = load("empty")
+    if params["base"].startswith("scale"):
+        raise ScenarioError("scenario %s: base: a scale scenario cannot be the base of another" % name)
+    scen = load(params["base"])
     scen.name = name
-    scen.description = "generated: %(nodes)d nodes, %(pods)d pods in %(namespaces)d namespaces" % params
+    scen.description = "generated on %(base)s: %(nodes)d nodes, %(pods)d pods in %(namespaces)d namespaces" % params
     scen.generated = params
     # the node CIDRs of 5,000 nodes do not fit a /16 at /24 each; /29 gives 8,192
     scen.network.setdefault("node_cidr_mask_size", 29)

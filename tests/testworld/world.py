@@ -14,7 +14,7 @@ import tempfile
 import time
 
 from tests.testworld import apply as apply_mod
-from tests.testworld import binaries, settle
+from tests.testworld import binaries, scale, settle
 from tests.testworld import scenario as scenario_mod
 from tests.testworld.api import Api
 from tests.testworld.components.etcd import Etcd
@@ -125,7 +125,12 @@ class TestWorld(object):
         t = self._mark("controllers", t)
         apply_mod.apply_objects(self.api, objects, statuses)
         t = self._mark("scenario", t)
-        self.settle()
+        settle_timeout = 60.0
+        if self.scenario.generated:
+            scale.populate(self.api, self.scenario.generated)
+            t = self._mark("generated", t)
+            settle_timeout = 120.0 + (self.scenario.generated["nodes"] + self.scenario.generated["pods"]) / 50.0
+        self.settle(timeout=settle_timeout)
         t = self._mark("settle", t)
         self.request_log.reset()
 
@@ -133,7 +138,7 @@ class TestWorld(object):
         """Wait for the controllers to catch up with what was applied (``settle.py``) and for the
         declared endpoints to route to the pods they select."""
         try:
-            settle.settle(self.api, timeout=timeout)
+            settle.settle(self.api, timeout=timeout, interval=0.25 if timeout <= 60 else 2.0)
         except settle.NotSettled as exc:
             raise ScenarioError("scenario %s: %s" % (self.scenario.name, exc)) from None
         if self.endpoints is not None:

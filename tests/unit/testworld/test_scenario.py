@@ -137,8 +137,8 @@ def test_merge_patch_is_rfc_7386():
 
 
 def test_scale_scenarios_take_parameters():
-    scen = load("scale:nodes=10,pods=20")
-    assert scen.generated == {"nodes": 10, "pods": 20, "gpu_every": 4, "namespaces": 50}
+    scen = load("scale:nodes=10,pods=20,base=empty")
+    assert scen.generated == {"nodes": 10, "pods": 20, "gpu_every": 4, "namespaces": 50, "base": "empty"}
     assert scen.network["node_cidr_mask_size"] == 29
     with pytest.raises(ScenarioError, match="unknown parameter 'gpus'"):
         load("scale:gpus=3")
