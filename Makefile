@@ -1,6 +1,6 @@
 # Single entry point for development, CI and the demo. Every target sets itself up.
 #   make test   - every gate and test, from a clean clone (what CI runs)
-#   make demo   - validate the simulated RKE2 GPU cluster and write a report
+#   make demo   - validate the demo cluster (a real control plane, simulated nodes) and write a report
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -22,13 +22,14 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: help
 help:
 	@echo "make test         every gate and test (lint sanity checklists unit integration molecule docs build)"
-	@echo "make demo         validate the simulated RKE2 GPU cluster (SCENARIO=rke2-gpu) and write a report"
+	@echo "make demo         validate the demo cluster (SCENARIO=rke2-gpu) and write a report"
 	@echo "make setup        .venv from requirements/dev.txt, collection link, Debian packages (system-deps)"
+	@echo "make testworld    build the test world's programs once (Kubernetes $(TESTWORLD_RELEASES), etcd, kwok)"
 	@echo "make lint         yamllint, changelog lint, ruff (lint and format check), ansible-lint (production)"
 	@echo "make sanity       ansible-test sanity"
 	@echo "make checklists   plugins/module_utils/checklists.py matches the CNCF templates"
 	@echo "make unit         pytest tests/unit"
-	@echo "make integration  pytest tests/integration (ansible-playbook, kubectl, clients against the stand-in)"
+	@echo "make integration  pytest tests/integration (ansible-playbook, kubectl, clients against test worlds)"
 	@echo "make molecule     Molecule scenarios on debootstrap chroots, all but kind (needs root)"
 	@echo "make docs         ansible-doc renders every module"
 	@echo "make build        the Galaxy artifact builds, installs into an empty path and its module runs"
@@ -49,18 +50,29 @@ $(COLLECTION_LINK):
 setup: $(STAMP) $(COLLECTION_LINK) system-deps
 
 # Debian packages the gates need: shellcheck (else ansible-test skips that test with only a
-# warning) and debootstrap (Molecule targets). Installed only when missing, and only as root.
+# warning), debootstrap (Molecule targets) and iproute2 (the test world's pod network). Installed
+# only when missing, and only as root. Go (1.26) builds the test world; it is not a Debian package here.
 .PHONY: system-deps
 system-deps:
-	@missing=""; for p in shellcheck debootstrap; do command -v $$p >/dev/null || missing="$$missing $$p"; done; \
+	@missing=""; for p in shellcheck:shellcheck debootstrap:debootstrap ip:iproute2; do \
+	  command -v $${p%%:*} >/dev/null || missing="$$missing $${p#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" != 0 ]; then echo "missing system packages:$$missing (install them as root)"; exit 1; fi; \
 	  (apt-get install -y -qq $$missing >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null)); \
 	fi
+	@command -v go >/dev/null || { echo "the test world is built from Go modules: install Go 1.26 (go on PATH)"; exit 1; }
+
+# The test world's programs, built from tests/testworld/go once per machine into
+# ~/.cache/ai-conformance-rke2/testworld (a progress line per program; about 5 minutes per
+# Kubernetes release on 2 cores, plus the module downloads). The tests use all three releases.
+TESTWORLD_RELEASES ?= 1.34 1.33 1.37
+.PHONY: testworld
+testworld: setup
+	$(BIN)/python -m tests.testworld.binaries etcd kwok $(foreach r,$(TESTWORLD_RELEASES),kubernetes-$(r))
 
 # --- gates -----------------------------------------------------------------------------------
 .PHONY: test
-test: setup lint sanity checklists unit integration molecule docs build
+test: setup lint sanity checklists unit testworld integration molecule docs build
 	@echo "make test: all gates and tests passed"
 
 .PHONY: lint
@@ -90,7 +102,7 @@ unit: setup
 	$(BIN)/python -m pytest -q tests/unit
 
 .PHONY: integration
-integration: setup
+integration: setup testworld
 	$(BIN)/python -m pytest -q tests/integration
 
 .PHONY: molecule
@@ -115,6 +127,7 @@ build: setup
 
 .PHONY: demo
 demo: setup
+	$(BIN)/python -m tests.testworld.binaries etcd kwok kubernetes-1.34
 	$(BIN)/python scripts/demo.py --scenario $(or $(SCENARIO),rke2-gpu)
 
 .PHONY: clean

@@ -14,6 +14,8 @@ object with the same apiVersion/kind/namespace/name as an earlier one replaces i
                 ``namespace``, ``selector`` (pod labels), ``port``, ``tls``, ``paths`` (path or glob -> page)
 ``simulated``   [{what, why}]: what else the scenario stands in for, shown in ``world.simulated``
 ``network``     ``{node_cidr_mask_size: N}`` (default 24: 256 nodes with pod CIDRs)
+``runtime_config``, ``feature_gates``  kube-apiserver's ``--runtime-config`` and every component's
+                ``--feature-gates`` (e.g. DRA's beta API on 1.33), as an operator would set them
 
 Overrides (``TestWorld(overrides=...)``, ``--override FILE``) take the same keys plus ``add``,
 ``replace``, ``remove`` and ``patch`` (see ``apply_overrides``).
@@ -30,7 +32,7 @@ import yaml
 SCENARIO_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scenarios")
 LIST_KEYS = ("objects", "simulated")
 MAP_KEYS = ("network",)
-SCALAR_KEYS = ("description", "kubernetes")
+SCALAR_KEYS = ("description", "kubernetes", "runtime_config", "feature_gates")
 KNOWN_KEYS = set(LIST_KEYS) | set(MAP_KEYS) | set(SCALAR_KEYS) | {"base", "files", "endpoints", "name"}
 OVERRIDE_KEYS = KNOWN_KEYS | {"add", "replace", "remove", "patch"}
 # keys of the retired Python stand-in: each gets a message saying what replaced it
@@ -82,6 +84,8 @@ class Scenario(object):
         self.endpoints = []
         self.simulated = []
         self.network = {}
+        self.runtime_config = None
+        self.feature_gates = None
         self.generated = None  # parameters of a generated scale scenario
 
     def merge(self, data, where, base_dir):
@@ -95,6 +99,13 @@ class Scenario(object):
                     "%s: kubernetes: expected one of %s, got %r" % (where, ", ".join(KUBERNETES_RELEASES), release)
                 )
             self.kubernetes = release
+        for key in ("runtime_config", "feature_gates"):
+            if data.get(key) is not None:
+                if not isinstance(data[key], str) or not re.match(r"^[A-Za-z0-9./=,_-]+$", data[key]):
+                    raise ScenarioError(
+                        "%s: %s: expected key=value pairs separated by commas, got %r" % (where, key, data[key])
+                    )
+                setattr(self, key, data[key])
         network = data.get("network")
         if network is not None:
             if not isinstance(network, dict) or set(network) - {"node_cidr_mask_size"}:

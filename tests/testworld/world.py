@@ -97,7 +97,15 @@ class TestWorld(object):
         t = time.monotonic()
         mask = self.scenario.network.get("node_cidr_mask_size", 24)
         self.network = PodNetwork(node_cidr_mask_size=mask).create(self.workdir)
-        self.layout = Layout(self.workdir, found, self.network, advertise_address="10.0.0.4", users=self.users)
+        self.layout = Layout(
+            self.workdir,
+            found,
+            self.network,
+            advertise_address="10.0.0.4",
+            users=self.users,
+            runtime_config=self.scenario.runtime_config,
+            feature_gates=self.scenario.feature_gates,
+        )
         ca_bundle = base64.b64encode(self.layout.pki.ca.pem).decode()
         objects, statuses, simulated = apply_mod.prepare(self.scenario, ca_bundle)
         self.simulated.extend(simulated)

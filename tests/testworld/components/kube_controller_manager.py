@@ -42,6 +42,8 @@ class KubeControllerManager(Process):
             "--kube-api-burst=200",
             "--v=1",
         ]
+        if lay.feature_gates:
+            cmd.append("--feature-gates=%s" % lay.feature_gates)
         return cmd
 
     def healthy(self):

@@ -15,7 +15,7 @@ class KubeScheduler(Process):
     def command(self):
         lay = self.layout
         kubeconfig = lay.component_kubeconfig("kube-scheduler")
-        return [
+        cmd = [
             os.path.join(lay.binaries["kubernetes"], "kube-scheduler"),
             "--kubeconfig=%s" % kubeconfig,
             "--authentication-kubeconfig=%s" % kubeconfig,
@@ -26,6 +26,9 @@ class KubeScheduler(Process):
             "--leader-elect=false",
             "--v=1",
         ]
+        if lay.feature_gates:
+            cmd.append("--feature-gates=%s" % lay.feature_gates)
+        return cmd
 
     def healthy(self):
         return http_ok("https://127.0.0.1:%d/healthz" % self.layout.ports["kube-scheduler"], insecure=True)
