@@ -437,3 +437,30 @@ def test_nodes_are_kept_ready_by_kwok_through_leases(cluster):
     assert {c["type"]: c["status"] for c in node["status"]["conditions"]}["Ready"] == "True"
     # the node's pod CIDR comes from kube-controller-manager's allocator, inside the world's pod range
     assert node["spec"]["podCIDR"].startswith("100.") and node["spec"]["podCIDR"].endswith("/24")
+
+
+@pytest.mark.parametrize("version", sorted(KUBECTLS))
+def test_what_the_imitation_could_not_serve_works(cluster, version):
+    """kubectl explain of a built-in kind (OpenAPI of built-in types), imperative creates that send
+    protobuf bodies, and a watch that streams until its timeout."""
+    explain = kubectl(cluster, "explain", "deployment.spec.replicas", version=version).stdout
+    assert "replicas" in explain and "<integer>" in explain
+    ns = _namespace(cluster, "tw-kubectl-%s" % version.replace(".", "-"))
+    try:
+        kubectl(cluster, "create", "deployment", "web", "--image=nginx", "-n", ns, version=version)
+        watched = kubectl(
+            cluster,
+            "get",
+            "deployments",
+            "-n",
+            ns,
+            "--watch",
+            "--request-timeout=3s",
+            "-o",
+            "name",
+            version=version,
+            check=False,
+        )
+        assert "deployment.apps/web" in watched.stdout
+    finally:
+        cluster.api.delete("v1", "Namespace", ns)
