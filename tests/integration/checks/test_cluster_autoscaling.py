@@ -1,24 +1,22 @@
-"""cluster_autoscaling through ansible-playbook: no autoscaler and no declaration fails naming both
-options; the declaration gives N/A with its justification; the status ConfigMap missing fails."""
+"""cluster_autoscaling through ansible-playbook on the test world: no autoscaler and no declaration
+fails naming both options; the declaration gives N/A with its justification; an autoscaler that
+writes no status ConfigMap fails."""
 
-from tests.integration.checks.scheduling_helpers import check
+from tests.integration.checks.scheduling_helpers import check, find, uninstalled
 
-AUTOSCALER = [
-    {
-        "apiVersion": "apps/v1",
-        "kind": "Deployment",
-        "namespace": "kube-system",
-        "name": "cluster-autoscaler-azure-cluster-autoscaler",
-    },
-    {"apiVersion": "v1", "kind": "ConfigMap", "namespace": "kube-system", "name": "cluster-autoscaler-status"},
-]
 JUSTIFICATION = "RKE2 is a Kubernetes distribution and provides no cluster autoscaler; nodes are managed by hand"
+STATUS_CONFIGMAP = {
+    "apiVersion": "v1",
+    "kind": "ConfigMap",
+    "namespace": "kube-system",
+    "name": "cluster-autoscaler-status",
+}
 
 
-def test_no_autoscaler_fails_without_and_is_not_applicable_with_a_declaration(standin):
-    srv = standin("rke2-gpu", overrides={"remove": AUTOSCALER})
+def test_no_autoscaler_fails_without_and_is_not_applicable_with_a_declaration(world):
+    w = world("rke2-gpu", overrides=uninstalled("cluster-autoscaler"))
     results, _run = check(
-        srv,
+        w,
         requirements=["cluster_autoscaling"],
         tasks={
             "undeclared": {},
@@ -37,9 +35,13 @@ def test_no_autoscaler_fails_without_and_is_not_applicable_with_a_declaration(st
     assert JUSTIFICATION in declared["summary"]
 
 
-def test_missing_status_configmap_fails(standin):
-    srv = standin("rke2-gpu", overrides={"remove": AUTOSCALER[1:]})
-    results, _run = check(srv, requirements=["cluster_autoscaling"])
+def test_autoscaler_without_status_configmap_fails(world):
+    # an autoscaler started with --write-status-configmap=false never writes its status ConfigMap
+    deployment = find("cluster-autoscaler", "Deployment", "cluster-autoscaler-azure-cluster-autoscaler")
+    deployment["spec"]["template"]["spec"]["containers"][0]["command"].append("--write-status-configmap=false")
+    w = world("rke2-gpu", overrides={"replace": [deployment], "remove": [STATUS_CONFIGMAP]})
+    results, _run = check(w, requirements=["cluster_autoscaling"])
     result = results["check"]["cluster_autoscaling"]
     assert result["status"] == "failed"
     assert "the status ConfigMap kube-system/cluster-autoscaler-status does not exist" in result["summary"]
+    assert "the autoscaler Deployment is not ready" not in result["summary"]

@@ -1,6 +1,11 @@
-"""The SHOULD checks through ansible-playbook on rke2-gpu with the add-ons they look for: an accepted
-InferencePool, a Multus network, llm-d prefill and decode pods, a gVisor RuntimeClass. (rke2-gpu
-without them gives "not detected": test_rke2_gpu_scheduling_checks.py.)"""
+"""The SHOULD checks through ansible-playbook on the rke2-gpu test world with the add-ons they look
+for: an accepted InferencePool, a Multus network, llm-d prefill and decode Deployments, a gVisor
+RuntimeClass. (rke2-gpu without them gives "not detected": test_rke2_gpu_scheduling_checks.py.)
+
+No Inference Extension gateway, Multus or llm-d runs here: the CRDs and objects are applied through
+the real API, the Deployments' pods are made by kube-controller-manager and run on kwok's nodes, and
+the InferencePool's status (a gateway implementation's) is simulated data, listed in
+``world.simulated``."""
 
 from tests.integration.checks.scheduling_helpers import check
 
@@ -12,11 +17,16 @@ SHOULDS = [
 ]
 
 
-def crd(group, version, plural, kind, scope="Namespaced"):
+INFERENCE_APPROVAL = {
+    "api-approved.kubernetes.io": "https://github.com/kubernetes-sigs/gateway-api-inference-extension/pull/1173"
+}
+
+
+def crd(group, version, plural, kind, scope="Namespaced", annotations=None):
     return {
         "apiVersion": "apiextensions.k8s.io/v1",
         "kind": "CustomResourceDefinition",
-        "metadata": {"name": "%s.%s" % (plural, group)},
+        "metadata": {"name": "%s.%s" % (plural, group), "annotations": annotations or {}},
         "spec": {
             "group": group,
             "names": {"plural": plural, "kind": kind, "singular": kind.lower(), "listKind": kind + "List"},
@@ -34,21 +44,33 @@ def crd(group, version, plural, kind, scope="Namespaced"):
     }
 
 
-def role_pod(name, role):
+def role_deployment(name, role):
+    """An llm-d model server Deployment of ``role`` (prefill or decode), as llm-d's modelservice
+    chart labels them; kube-controller-manager makes its pod, kwok runs it."""
+    labels = {"llm-d.ai/role": role, "app": "llama-8b"}
     return {
-        "apiVersion": "v1",
-        "kind": "Pod",
-        "metadata": {"name": name, "namespace": "llm-d", "labels": {"llm-d.ai/role": role, "app": "llama-8b"}},
-        "spec": {"nodeName": "rke2-gpu-agent-1", "containers": [{"name": "vllm", "image": "vllm/vllm-openai"}]},
-        "status": {
-            "phase": "Running",
-            "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": "2025-09-17T12:00:00Z"}],
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "namespace": "llm-d", "labels": labels},
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": labels},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {
+                    "nodeSelector": {"nvidia.com/gpu.present": "true"},
+                    "containers": [
+                        {"name": "vllm", "image": "vllm/vllm-openai:v0.11.0", "ports": [{"containerPort": 8000}]}
+                    ],
+                },
+            },
         },
     }
 
 
 ADDONS = [
-    crd("inference.networking.k8s.io", "v1", "inferencepools", "InferencePool"),
+    # a *.k8s.io group: the API server requires the approval annotation the real CRD carries
+    crd("inference.networking.k8s.io", "v1", "inferencepools", "InferencePool", annotations=INFERENCE_APPROVAL),
     crd("k8s.cni.cncf.io", "v1", "network-attachment-definitions", "NetworkAttachmentDefinition"),
     {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "llm-d"}},
     {
@@ -69,6 +91,7 @@ ADDONS = [
                             "type": "Accepted",
                             "status": "True",
                             "reason": "Accepted",
+                            "message": "InferencePool has been accepted by the Gateway",
                             "lastTransitionTime": "2025-09-17T12:00:00Z",
                         }
                     ],
@@ -84,15 +107,19 @@ ADDONS = [
             "config": '{"cniVersion": "0.3.1", "type": "macvlan", "master": "eth1", "ipam": {"type": "whereabouts"}}'
         },
     },
-    role_pod("llama-8b-prefill-0", "prefill"),
-    role_pod("llama-8b-decode-0", "decode"),
+    role_deployment("llama-8b-prefill", "prefill"),
+    role_deployment("llama-8b-decode", "decode"),
     {"apiVersion": "node.k8s.io/v1", "kind": "RuntimeClass", "metadata": {"name": "gvisor"}, "handler": "runsc"},
 ]
 
 
-def test_present_add_ons_are_detected(standin):
-    srv = standin("rke2-gpu", overrides={"add": ADDONS})
-    results, _run = check(srv, requirements=SHOULDS)
+def test_present_add_ons_are_detected(world):
+    w = world("rke2-gpu", overrides={"add": ADDONS})
+    assert {
+        "what": "inference.networking.k8s.io/v1 InferencePool llm-d/llama-8b status",
+        "why": "written by a controller that does not run here",
+    } in w.simulated
+    results, _run = check(w, requirements=SHOULDS)
     results = results["check"]
     for requirement in SHOULDS:
         assert results[requirement]["status"] == "passed", (requirement, results[requirement]["summary"])
@@ -106,9 +133,9 @@ def test_present_add_ons_are_detected(standin):
     assert "gvisor (handler runsc, gVisor)" in results["workload_sandboxing"]["summary"]
 
 
-def test_half_installed_add_ons_are_partial(standin):
+def test_half_installed_add_ons_are_partial(world):
     # the APIs without objects: Inference Extension without pools, Multus without networks; only
-    # prefill pods; a Kata RuntimeClass for nodes that do not exist
+    # a prefill Deployment; a Kata RuntimeClass for nodes that do not exist
     kata = {
         "apiVersion": "node.k8s.io/v1",
         "kind": "RuntimeClass",
@@ -116,9 +143,9 @@ def test_half_installed_add_ons_are_partial(standin):
         "handler": "kata-qemu",
         "scheduling": {"nodeSelector": {"katacontainers.io/kata-runtime": "true"}},
     }
-    add = [*ADDONS[:3], role_pod("llama-8b-prefill-0", "prefill"), kata]
-    srv = standin("rke2-gpu", overrides={"add": add})
-    results, _run = check(srv, requirements=SHOULDS, checklist_version="1.37")
+    add = [*ADDONS[:3], role_deployment("llama-8b-prefill", "prefill"), kata]
+    w = world("rke2-gpu", overrides={"add": add})
+    results, _run = check(w, requirements=SHOULDS, checklist_version="1.37")
     results = results["check"]
     for requirement in SHOULDS:
         assert results[requirement]["status"] == "partial", (requirement, results[requirement]["summary"])
