@@ -178,9 +178,10 @@ class Api(object):
             raise
         return True
 
-    def watch(self, path, resource_version, timeout_seconds=300):
+    def watch(self, path, resource_version, timeout_seconds=300, on_open=None):
         """Yield watch events of ``path`` (a collection) from ``resource_version`` until the server ends
-        the watch; raises ApiError (410 Gone among them) for the caller to re-list."""
+        the watch; raises ApiError (410 Gone among them) for the caller to re-list. ``on_open`` gets
+        the streaming response, whose ``shutdown()`` ends the watch from another thread."""
         query = {
             "watch": "1",
             "resourceVersion": resource_version,
@@ -192,6 +193,8 @@ class Api(object):
         response = self._http.request(
             "GET", url, headers=headers, preload_content=False, timeout=urllib3.Timeout(connect=10, read=None)
         )
+        if on_open is not None:
+            on_open(response)
         try:
             if response.status >= 400:
                 raise ApiError("GET", path, response.status, response.data.decode(errors="replace"))

@@ -2,6 +2,7 @@
 port belongs to which declaration, kept current by a watch on pods, and the TLS certificate the
 HTTPS ones present (signed by the world's CA, named after the Services that select their pods)."""
 
+import contextlib
 import json
 import os
 import sys
@@ -53,6 +54,11 @@ def service_names(scenario, namespace):
     return names
 
 
+def _shutdown(response):
+    with contextlib.suppress(ValueError, OSError):  # already closed
+        response.shutdown()
+
+
 class HardwareServer(Process):
     name = "endpoints"
 
@@ -102,6 +108,7 @@ class Endpoints(object):
         self._pods = {}
         self._stop = threading.Event()
         self._thread = None
+        self._response = None  # the open watch: shut down on stop, or kube-apiserver waits for it
         self._changed = threading.Condition()
         self.generation = 0
 
@@ -129,7 +136,7 @@ class Endpoints(object):
                 self._pods = {(p["metadata"]["namespace"], p["metadata"]["name"]): p for p in page.get("items") or []}
                 self._publish()
                 version = page["metadata"]["resourceVersion"]
-                for event in api.watch("/api/v1/pods", version, timeout_seconds=60):
+                for event in api.watch("/api/v1/pods", version, timeout_seconds=60, on_open=self._opened):
                     if self._stop.is_set():
                         return
                     obj = event["object"]
@@ -145,6 +152,11 @@ class Endpoints(object):
                 self._stop.wait(0.5)
             except Exception:
                 self._stop.wait(0.5)
+
+    def _opened(self, response):
+        self._response = response
+        if self._stop.is_set():
+            _shutdown(response)
 
     def _publish(self):
         self._write(self._pods)
@@ -177,4 +189,8 @@ class Endpoints(object):
 
     def stop(self):
         self._stop.set()
+        if self._response is not None:
+            _shutdown(self._response)
+        if self._thread is not None:
+            self._thread.join(5)
         self.server.stop()

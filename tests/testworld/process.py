@@ -2,15 +2,20 @@
 check, and a stop that leaves nothing running.
 
 Children are started in their own process group with PR_SET_PDEATHSIG, so that they die with the
-Python process that started them even when it is killed (SIGKILL skips every ``finally``).
+Python process that started them even when it is killed (SIGKILL skips every ``finally``). The
+kernel sends that signal when the *thread* that forked the child ends, so every child is forked
+by one spawner thread that lives as long as the process: worlds can be started from any thread
+(a pool that is then shut down, a fixture's helper thread) and live on.
 """
 
+import concurrent.futures
 import contextlib
 import ctypes
 import os
 import signal
 import ssl
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -25,6 +30,25 @@ class ComponentError(RuntimeError):
 def _die_with_parent():
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+_SPAWNER = None
+_SPAWNER_LOCK = threading.Lock()
+
+
+def _spawner():
+    """The one long-lived thread that forks every child (see the module's docstring)."""
+    global _SPAWNER  # noqa: PLW0603 (one per process, made on first use)
+    with _SPAWNER_LOCK:
+        if _SPAWNER is None:
+            _SPAWNER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="testworld-spawner")
+        return _SPAWNER
+
+
+def spawn(*args, **kwargs):
+    """``subprocess.Popen(*args, **kwargs)``, forked by the spawner thread, dying with this process."""
+    kwargs.setdefault("preexec_fn", _die_with_parent)
+    return _spawner().submit(subprocess.Popen, *args, **kwargs).result()
 
 
 def log_tail(path, lines=25):
@@ -60,14 +84,13 @@ class Process(object):
 
     def start(self):
         with open(self.log_file, "ab") as log:
-            self.proc = subprocess.Popen(
+            self.proc = spawn(
                 self.prefix + self.command(),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env=self.env,
                 start_new_session=True,
-                preexec_fn=_die_with_parent,  # noqa: PLW1509 (only calls prctl, async-signal safe)
             )
         return self
 
