@@ -25,9 +25,10 @@ options:
       service:
         description:
           - Service and port, as V(name:port), in the Prometheus' namespace, whose proxy answers Prometheus' HTTP API.
-          - The Prometheus Operator creates V(prometheus-operated:web) for every Prometheus.
+          - When not set, the Service V(prometheus-operated) the Prometheus Operator creates for every Prometheus, at
+            the port named after the Prometheus' C(spec.portName) (V(web) when unset; kube-prometheus-stack sets
+            V(http-web)), as the operator names it.
         type: str
-        default: prometheus-operated:web
       service_monitor:
         description:
           - The ServiceMonitor whose targets must be up, as V(namespace/name), for example

@@ -8,6 +8,11 @@ served), a ready Prometheus (condition ``Available=True`` and its StatefulSet re
 that it discovers a workload: Prometheus' targets API (read through the API server's service
 proxy) lists active targets of the chosen ServiceMonitor (default: the one selecting the DCGM
 exporter, as in the seed) and every one of them is up.
+
+The targets API is read through the operator's governing Service ``prometheus-operated``, at the
+port named after the Prometheus' ``spec.portName`` (the operator names both the container port
+and the Service port after it: ``web`` by default, ``http-web`` as kube-prometheus-stack sets it),
+unless the ``service`` option names another ``name:port``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -28,13 +33,16 @@ from ansible_collections.ai_conformance.rke2.plugins.module_utils.result import 
 REQUIREMENT = "ai_service_metrics"
 ARGUMENT_SPEC = {
     "prometheus": dict(type="str"),
-    "service": dict(type="str", default="prometheus-operated:web"),
+    "service": dict(type="str"),
     "service_monitor": dict(type="str"),
     "service_monitor_selector": dict(type="dict", default={"app": "nvidia-dcgm-exporter"}),
     "job": dict(type="str"),
     "min_targets": dict(type="int", default=1),
 }
 GROUP = "monitoring.coreos.com"
+# the governing Service the Prometheus Operator creates for every Prometheus, and its default port name
+GOVERNING_SERVICE = "prometheus-operated"
+DEFAULT_PORT_NAME = "web"
 
 
 def _ref(value, option):
@@ -131,9 +139,11 @@ def run(ctx, result):
 
     try:
         wanted_prom = _ref(opts["prometheus"], "prometheus") if opts.get("prometheus") else None
-        svc_name, _sep, svc_port = (opts.get("service") or "").partition(":")
-        if not svc_name or not svc_port:
-            raise ConfigError("ai_service_metrics.service: expected name:port, got %r" % opts.get("service"))
+        svc_name, svc_port = None, None
+        if opts.get("service") is not None:
+            svc_name, _sep, svc_port = opts["service"].partition(":")
+            if not svc_name or not svc_port:
+                raise ConfigError("ai_service_metrics.service: expected name:port, got %r" % opts.get("service"))
         if opts.get("service_monitor"):
             _ref(opts["service_monitor"], "service_monitor")
     except ConfigError as exc:
@@ -185,6 +195,10 @@ def run(ctx, result):
             )
         result.details["service_monitors"] = ["%s/%s" % (namespace_of(m), name_of(m)) for m in monitors]
 
+    if svc_name is None:
+        # the operator names the governing Service's port after spec.portName
+        svc_name = GOVERNING_SERVICE
+        svc_port = (prom.get("spec") or {}).get("portName") or DEFAULT_PORT_NAME
     path = proxy_path("services", namespace_of(prom), svc_name, svc_port, "/api/v1/targets")
     body = ctx.client.get(path, query={"state": "active"})
     active = ((body or {}).get("data") or {}).get("activeTargets") or []

@@ -32,6 +32,24 @@ def test_ready_prometheus_discovers_the_dcgm_exporters():
     assert asked and asked[0][2] == {"state": "active"}
 
 
+def test_targets_are_read_at_the_port_the_prometheus_names():
+    # kube-prometheus-stack sets spec.portName=http-web; the operator names the container port and the
+    # port of prometheus-operated after it, so the targets API is behind prometheus-operated:http-web
+    world = gpu_world()
+    prom = world.find("Prometheus", "prometheus-stack-kube-prom-prometheus", MON)
+    prom["spec"]["portName"] = "http-web"
+    http_web = PROM_TARGETS_PATH.replace("prometheus-operated:web", "prometheus-operated:http-web")
+    world.routes[http_web] = world.routes.pop(PROM_TARGETS_PATH, None) or targets_answer([target("gpu-0")])
+    result, client = run(world)
+    assert result["status"] == "passed", result["summary"]
+    assert [c[1] for c in client.calls if "/proxy/" in c[1]] == [http_web]
+    # a service option names the Service and port to use whatever the Prometheus says
+    result, client = run(world, service="prometheus-stack-kube-prom-prometheus:http-web")
+    assert [c[1] for c in client.calls if "/proxy/" in c[1]] == [
+        "/api/v1/namespaces/monitoring/services/prometheus-stack-kube-prom-prometheus:http-web/proxy/api/v1/targets"
+    ]
+
+
 def test_target_down_fails_naming_the_target_and_its_error():
     world = gpu_world()
     world.routes[PROM_TARGETS_PATH] = targets_answer(
