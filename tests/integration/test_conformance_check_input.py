@@ -1,13 +1,15 @@
 """conformance_check through ansible-playbook: bad input and unreachable clusters give clear messages.
 
 Every case must fail the task with a message that names the option or the request at fault,
-never with a traceback, and never echo the token.
+never with a traceback, and never echo the token. The TLS and credential cases meet a real
+kube-apiserver (a test world, docs/testworld.md): its certificate, signed by the world's own CA,
+and its token authenticator.
 """
 
 import pytest
 
 from tests.integration.playbook import run_playbook
-from tests.unit.fakes import HttpsServer, ScriptedServer
+from tests.unit.fakes import ScriptedServer
 
 TOKEN = "sEcReT-token-value"
 
@@ -66,33 +68,37 @@ def test_unreachable_server_after_retries():
     assert result["api_error"]["reason"] == "ConnectionError"
 
 
-def test_tls_failure_explains_the_ca(tmp_path):
-    with HttpsServer(tmp_path) as srv:
-        url = srv.url
-        run = run_playbook(check({"host": url, "api_key": TOKEN}))
-        result = assert_clean_failure(run, "TLS verification of %s failed" % url)
+@pytest.fixture
+def cluster(shared_world):
+    """A real API server (scenario ``empty``); the tests only read from it."""
+    return shared_world("empty")
+
+
+def test_tls_failure_explains_the_ca(cluster):
+    # the world's serving certificate is signed by its own CA, which nothing on this host trusts
+    run = run_playbook(check({"host": cluster.url, "api_key": TOKEN}))
+    result = assert_clean_failure(run, "TLS verification of %s failed" % cluster.url)
     assert "ca_cert" in result["msg"]
 
 
-def test_401_names_the_credentials():
-    body = {
-        "kind": "Status",
-        "apiVersion": "v1",
-        "status": "Failure",
-        "message": "Unauthorized",
-        "reason": "Unauthorized",
-        "code": 401,
-    }
-    with ScriptedServer({"/version": [(401, {}, body)]}) as srv:
-        run = run_playbook(check({"host": srv.url, "api_key": TOKEN}))
+def test_401_names_the_credentials(cluster):
+    # kube-apiserver answers a bearer token no authenticator knows with 401, even on /version
+    run = run_playbook(check({"host": cluster.url, "api_key": TOKEN, "ca_cert": cluster.ca_file}))
     result = assert_clean_failure(run, "the API server rejected the credentials (401 Unauthorized) for GET /version")
     assert result["api_error"]["status"] == 401
 
 
-def test_token_from_environment_is_not_logged_with_verbose_output():
-    body = {"kind": "Status", "message": "Unauthorized", "reason": "Unauthorized", "code": 401}
-    with ScriptedServer({"/version": [(401, {}, body)]}) as srv:
-        run = run_playbook(check({}), env={"K8S_AUTH_HOST": srv.url, "K8S_AUTH_API_KEY": TOKEN}, args=["-vvv"])
-        sent = srv.requests[0][2]["Authorization"]
-    assert sent == "Bearer " + TOKEN  # the env fallback is used ...
-    assert TOKEN not in run.stdout + run.stderr  # ... and never shown
+def test_token_from_environment_is_not_logged_with_verbose_output(cluster):
+    token = cluster.admin_token
+    cluster.reset_requests()
+    run = run_playbook(
+        check({"requirements": ["dra_support"]}),
+        env={"K8S_AUTH_HOST": cluster.url, "K8S_AUTH_API_KEY": token, "K8S_AUTH_SSL_CA_CERT": cluster.ca_file},
+        args=["-vvv"],
+    )
+    result = run.task("check")
+    assert result.get("failed") is not True, result.get("msg")
+    # the env fallback is used: kube-apiserver authenticated the module's requests as the token's user ...
+    sent = [r for r in cluster.requests if r["path"] == "/version"]
+    assert sent and {r["user"] for r in sent} == {"admin"} and {r["status"] for r in sent} == {200}
+    assert token not in run.stdout + run.stderr  # ... and the token is never shown

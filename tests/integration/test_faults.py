@@ -1,7 +1,9 @@
-"""conformance_check under injected faults (stand-in fault table): bounded retries, clear errors,
-the run completes, no traceback.
+"""conformance_check under injected faults: bounded retries, clear errors, the run completes, no traceback.
 
-The fault table matches the first N requests (or a fraction) of a path pattern; see docs/standin.md.
+The cluster is a real test world (scenario ``rke2-gpu``, docs/testworld.md); the module reaches it
+through the world's fault proxy (``world.faults.kubeconfig``), whose table matches the first N
+requests (or a fraction) of a method and path pattern and answers them with a status, a delay or a
+dropped connection; every other request is forwarded to the real kube-apiserver.
 """
 
 import pytest
@@ -12,7 +14,7 @@ GC = r"^/apis/gateway\.networking\.k8s\.io/v1/gatewayclasses$"
 
 
 def run_check(srv, requirements=("dra_support", "ai_inference"), **extra):
-    args = {"kubeconfig": srv.kubeconfig, "requirements": list(requirements), "gateway_class": "traefik"}
+    args = {"kubeconfig": srv.faults.kubeconfig, "requirements": list(requirements), "gateway_class": "traefik"}
     args.update(extra)
     run = run_playbook(
         [
@@ -32,8 +34,14 @@ def by_id(result):
 
 
 @pytest.fixture
-def srv(standin):
-    return standin("rke2-gpu")
+def srv(shared_world):
+    """The session's rke2-gpu world with an empty fault table: only clients of ``faults.kubeconfig``
+    meet the faults, so the world stays shared."""
+    started = shared_world("rke2-gpu")
+    started.faults.clear()
+    started.reset_requests()
+    yield started
+    started.faults.clear()
 
 
 def test_429_with_retry_after_on_discovery_is_waited_out(srv):
@@ -50,6 +58,9 @@ def test_503_burst_is_retried_and_the_check_passes(srv):
     assert fault.hits == 2
     assert by_id(result)["ai_inference"]["status"] == "passed"
     assert result["api_requests"]["retries"] >= 2
+    # the injected 503s never reached kube-apiserver; the third attempt did, and it answered
+    reads = [r for r in srv.requests if r["path"] == "/apis/gateway.networking.k8s.io/v1/gatewayclasses"]
+    assert [r["status"] for r in reads] == [200], reads
 
 
 def test_persistent_503_is_an_error_result_and_the_other_checks_complete(srv):

@@ -1,4 +1,5 @@
-"""Role conformance and playbooks/validate.yml against the stand-in: report, idempotence, node facts, secrets."""
+"""Role conformance and playbooks/validate.yml against a test world (a real control plane with
+simulated nodes, docs/testworld.md): report, idempotence, node facts, secrets."""
 
 import json
 import pathlib
@@ -22,8 +23,8 @@ def _vars(srv, tmp_path, **extra):
     return out
 
 
-def test_role_writes_the_report_and_a_second_run_changes_nothing(standin, tmp_path):
-    srv = standin("rke2-gpu")
+def test_role_writes_the_report_and_a_second_run_changes_nothing(world, tmp_path):
+    srv = world("rke2-gpu")  # a world of its own: nothing else may change the cluster between the runs
     first = run_playbook(ROLE_PLAY, extra_vars=_vars(srv, tmp_path))
     report = first.task(TASK + "Write the report and the CNCF submission files")
     assert report["changed"] is True, first.stdout[-2000:]
@@ -41,8 +42,8 @@ def test_role_writes_the_report_and_a_second_run_changes_nothing(standin, tmp_pa
     assert check.stats["localhost"]["failures"] == 0
 
 
-def test_failed_must_fails_the_play_after_the_report_is_written(standin, tmp_path):
-    srv = standin("rke2-gpu")
+def test_failed_must_fails_the_play_after_the_report_is_written(shared_world, tmp_path):
+    srv = shared_world("rke2-gpu")
     run = run_playbook(
         ROLE_PLAY,
         extra_vars=_vars(srv, tmp_path, conformance_fail_on_must_failure=True, conformance_gateway_class="nginx"),
@@ -54,8 +55,8 @@ def test_failed_must_fails_the_play_after_the_report_is_written(standin, tmp_pat
     assert "ai_inference" in doc["summary"]["must_failed"]
 
 
-def test_must_declared_na_does_not_fail_the_play(standin, tmp_path):
-    srv = standin("rke2-gpu")
+def test_must_declared_na_does_not_fail_the_play(shared_world, tmp_path):
+    srv = shared_world("rke2-gpu")
     declarations = {
         rid: {"status": "N/A", "notes": "declared for the test"}
         for rid in (
@@ -80,8 +81,8 @@ def test_must_declared_na_does_not_fail_the_play(standin, tmp_path):
     assert report["self_check"]["by_rule"]["must_implemented"] == 9  # the validator still refuses N/A MUSTs
 
 
-def test_token_connection_never_leaks(standin, tmp_path):
-    srv = standin("rke2-gpu")
+def test_token_connection_never_leaks(shared_world, tmp_path):
+    srv = shared_world("rke2-gpu")
     token = srv.admin_token
     run = run_playbook(
         ROLE_PLAY,
@@ -100,8 +101,8 @@ def test_token_connection_never_leaks(standin, tmp_path):
     assert token not in run.stdout and token not in run.stderr
 
 
-def test_node_facts_from_gpu_hosts(standin, tmp_path):
-    srv = standin("rke2-gpu")
+def test_node_facts_from_gpu_hosts(shared_world, tmp_path):
+    srv = shared_world("rke2-gpu")
     config = tmp_path / "config.toml"
     config.write_text(
         "accept-nvidia-visible-devices-envvar-when-unprivileged = false\n"
@@ -137,8 +138,8 @@ def test_node_facts_from_gpu_hosts(standin, tmp_path):
     assert "<h2>Node facts</h2>" in (tmp_path / "report" / "report.html").read_text()
 
 
-def test_validate_playbook_keeps_the_former_variable_names(standin, tmp_path):
-    srv = standin("rke2-gpu")
+def test_validate_playbook_keeps_the_former_variable_names(shared_world, tmp_path):
+    srv = shared_world("rke2-gpu")
     run = run_playbook(
         ROOT / "playbooks" / "validate.yml",
         extra_vars={

@@ -21,6 +21,7 @@ does, on each server's manifests folder) or call ``check_paths``.
 
 import argparse
 import functools
+import json
 import pathlib
 import re
 import sys
@@ -32,7 +33,8 @@ import yaml
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests" / "fixtures"
 KUBERNETES_VERSION = "1.34.0"
-CATALOG = ROOT / "tests" / "standin" / "catalog" / "kube-1.34.yaml"
+# the built-in part of a real kube-apiserver v1.34's aggregated discovery (tests/fixtures/discovery/README.md)
+DISCOVERY = FIXTURES / "discovery" / "kube-1.34.json"
 
 CRD_SOURCES = (
     ("helm-controller", "*.yaml"),
@@ -144,14 +146,15 @@ class Schemas:
                             schema = _strict(version["schema"]["openAPIV3Schema"])
                             entry["versions"].setdefault(version["name"], []).append((source, schema))
         self.builtin_scope = {}
-        catalog = yaml.safe_load(CATALOG.read_text())
-        for group in catalog["groups"]:
+        discovery = json.loads(DISCOVERY.read_text())
+        for group in discovery["api"]["items"] + discovery["apis"]["items"]:
+            name = (group.get("metadata") or {}).get("name") or ""
             for version in group["versions"]:
-                for resource in version["resources"]:
-                    api_version = (
-                        "%s/%s" % (group["group"], version["version"]) if group["group"] else version["version"]
-                    )
-                    self.builtin_scope[(api_version, resource["kind"])] = resource["scope"]
+                api_version = "%s/%s" % (name, version["version"]) if name else version["version"]
+                for resource in version.get("resources") or []:
+                    kind = (resource.get("responseKind") or {}).get("kind")
+                    if kind:
+                        self.builtin_scope.setdefault((api_version, kind), resource["scope"])
 
     def scope(self, api_version, kind):
         group = api_version.rpartition("/")[0]

@@ -5,8 +5,9 @@ empty folder: tasks that run on the controller (argument specs, assertions, fact
 delegated to localhost) work, and a task that would act on a node fails instead of acting
 anywhere. Tested here: argument specs and validation (with the variable's name in the message),
 the config.yaml layers, manifest rendering, and the API steps (manifest delivery and removal,
-readiness waits) against the stand-in API server. The Molecule ``default`` scenario covers the
-same role on real chroots; ``extensions/molecule/kind`` is syntax-checked here.
+readiness waits) against a test world (a real kube-apiserver with simulated nodes,
+docs/testworld.md). The Molecule ``default`` scenario covers the same role on real chroots;
+``extensions/molecule/kind`` is syntax-checked here.
 """
 
 import json
@@ -561,7 +562,7 @@ def test_manifest_rendering(rke2_rendered):
     assert manifests["text"].endswith("# keep me\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: d\n")
 
 
-# --- API steps against the stand-in -----------------------------------------------------------
+# --- API steps against a test world --------------------------------------------------------------
 ADDON_CRD = {
     "apiVersion": "apiextensions.k8s.io/v1",
     "kind": "CustomResourceDefinition",
@@ -630,8 +631,8 @@ API_OBJECTS = [
 ]
 
 
-def test_api_delivery_applies_idempotently_and_removes(standin, tmp_path):
-    srv = standin(scenario="empty")
+def test_api_delivery_applies_idempotently_and_removes(world, tmp_path):
+    srv = world(scenario="empty")
     apply_task = "ai_conformance.rke2.rke2 : Apply the objects through the API - via-api"
     delete_task = "ai_conformance.rke2.rke2 : Delete the objects and the AddOn through the API - via-api"
     common = {"rke2_manifest_name": "via-api", "rke2_manifest_delivery": "api", "rke2_manifest_content": API_OBJECTS}
@@ -645,27 +646,27 @@ def test_api_delivery_applies_idempotently_and_removes(standin, tmp_path):
     # once per play (run_once), changed the first time only
     assert [list(hosts) for hosts in applied] == [["api-srv"], ["api-srv"]], applied
     assert [hosts["api-srv"]["changed"] for hosts in applied] == [True, False]
-    assert srv.store.get("v1", "ConfigMap", "delivered", namespace="rke2-role-test")["data"] == {"key": "value"}
+    assert srv.api.read("v1", "ConfigMap", "delivered", namespace="rke2-role-test")["data"] == {"key": "value"}
 
     removal = [_manifest_play("api-srv:api-agt", rke2_manifest_state="absent", **common)]
     rc, out, err, _results = run_playbook(tmp_path, _api_inventory(srv.kubeconfig), removal, callback_json=True)
     assert rc == 0, out[-4000:] + err[-4000:]
     assert [hosts["api-srv"]["changed"] for hosts in _task_results(out, delete_task)] == [True]
-    assert srv.store.get("v1", "ConfigMap", "delivered", namespace="rke2-role-test") is None
+    assert srv.api.read("v1", "ConfigMap", "delivered", namespace="rke2-role-test") is None
 
 
-def test_file_removal_deletes_the_objects_and_the_addon(standin, tmp_path):
-    srv = standin(scenario="empty")
-    srv.apply_objects([ADDON_CRD])
-    srv.apply_objects(
-        [
-            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "old", "namespace": "default"}},
-            {
-                "apiVersion": "k3s.cattle.io/v1",
-                "kind": "Addon",
-                "metadata": {"name": "old-addon", "namespace": "kube-system"},
-            },
-        ]
+def test_file_removal_deletes_the_objects_and_the_addon(world, tmp_path):
+    srv = world(scenario="empty")
+    srv.api.apply(ADDON_CRD)
+    srv.api.apply({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "old", "namespace": "default"}})
+    # the CRD's kind is served once kube-apiserver has established it
+    srv.api.apply(
+        {
+            "apiVersion": "k3s.cattle.io/v1",
+            "kind": "Addon",
+            "metadata": {"name": "old-addon", "namespace": "kube-system"},
+        },
+        wait=30,
     )
     # played on the agent only: the steps on the servers' folder are skipped (they need a node),
     # the deletion through the API runs from the controller
@@ -681,8 +682,8 @@ def test_file_removal_deletes_the_objects_and_the_addon(standin, tmp_path):
     ]
     rc, out, err, _results = run_playbook(tmp_path, _api_inventory(srv.kubeconfig), removal, callback_json=True)
     assert rc == 0, out[-4000:] + err[-4000:]
-    assert srv.store.get("v1", "ConfigMap", "old", namespace="default") is None
-    assert srv.store.get("k3s.cattle.io/v1", "Addon", "old-addon", namespace="kube-system") is None
+    assert srv.api.read("v1", "ConfigMap", "old", namespace="default") is None
+    assert srv.api.read("k3s.cattle.io/v1", "Addon", "old-addon", namespace="kube-system") is None
 
 
 def _wait_play(case, node_name, version):
@@ -714,9 +715,9 @@ def _wait_play(case, node_name, version):
     }
 
 
-def test_wait_ready_through_the_api(standin, tmp_path):
-    srv = standin(scenario="empty")
-    node = srv.store.get("v1", "Node", "rke2-server-0")
+def test_wait_ready_through_the_api(world, tmp_path):
+    srv = world(scenario="empty")
+    node = srv.api.read("v1", "Node", "rke2-server-0")
     version = node["status"]["nodeInfo"]["kubeletVersion"]
     plays = [
         _wait_play("ready", "rke2-server-0", version),
@@ -741,6 +742,9 @@ def test_wait_ready_through_the_api(standin, tmp_path):
     # every read went through the API, by name (no listing of all nodes)
     node_reads = [r for r in srv.requests if r["path"].startswith("/api/v1/nodes")]
     assert node_reads and all(r["method"] == "GET" for r in node_reads)
+    # (the audit log tells a get of one node from a list of them)
+    assert {r["verb"] for r in node_reads} == {"get"}, node_reads
+    assert {r["path"] for r in node_reads} == {"/api/v1/nodes/rke2-server-0", "/api/v1/nodes/no-such-node"}
 
 
 # --- the kind scenario cannot run here: its playbooks must at least parse -----------------------

@@ -49,10 +49,11 @@ def test_tags_select_components_and_switches_turn_them_off(tmp_path):
     assert "rke2_test_skip_services" not in run.stdout  # the rke2 role's own tasks did not run, only its spec
 
 
-def test_the_validation_play_checks_the_cluster_with_the_add_ons_settings(standin, tmp_path):
-    """site.yml --tags validate against the stand-in's seed cluster: the conformance role runs with the
-    GatewayClass, gang scheduler and AI operator settings taken from the inventory of the add-on roles."""
-    srv = standin(scenario="rke2-gpu")
+def test_the_validation_play_checks_the_cluster_with_the_add_ons_settings(shared_world, tmp_path):
+    """site.yml --tags validate against the seed's cluster in a test world (read only): the conformance
+    role runs with the GatewayClass, gang scheduler and AI operator settings taken from the inventory
+    of the add-on roles."""
+    srv = shared_world("rke2-gpu")
     report = tmp_path / "report"
     run = run_site(
         tmp_path,
