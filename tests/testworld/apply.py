@@ -135,6 +135,10 @@ def prepare(scenario, ca_bundle):
                         "why": "what a kubelet and device plugin report of a machine; kwok keeps it, posts heartbeats",
                     }
                 )
+                # registered with its status in one create, as a kubelet registers its node: written
+                # afterwards, kwok's first status update could overwrite it (it patches what it read)
+                obj["status"] = status
+                status = None
         elif status:
             owner = _status_owner(obj)
             if owner and not (obj["kind"] == "Service"):

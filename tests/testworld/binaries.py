@@ -12,7 +12,6 @@ sums, as setup-envtest and kwokctl do; ``AIC_TESTWORLD_DOWNLOAD=0`` turns that o
 """
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import platform
@@ -26,6 +25,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+
+from tests.testworld.filelock import locked
 
 GO_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "go")
 KUBERNETES_RELEASES = ("1.33", "1.34", "1.37")
@@ -130,17 +131,6 @@ def module_for_release(release):
     return found[name]
 
 
-@contextlib.contextmanager
-def _lock(path):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def _say(message):
     print("testworld: %s" % message, file=sys.stderr, flush=True)
 
@@ -154,7 +144,7 @@ def ensure(name, log=_say):
     target = module.cache_dir()
     if _complete(module, target):
         return target
-    with _lock(target + ".lock"):
+    with locked(target + ".lock"):
         if _complete(module, target):
             return target
         staging = tempfile.mkdtemp(prefix=".%s-" % os.path.basename(target), dir=os.path.dirname(target))

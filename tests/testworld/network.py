@@ -14,12 +14,13 @@ Needs root and iproute2; without them the world runs with no pod network and say
 """
 
 import contextlib
-import fcntl
 import ipaddress
 import json
 import os
 import shutil
 import subprocess
+
+from tests.testworld.filelock import locked
 
 STATE_DIR = os.environ.get("AIC_TESTWORLD_RUN_DIR", "/run/ai-conformance-testworld")
 SLOTS = 64
@@ -56,15 +57,8 @@ def _alive(pid):
     return True
 
 
-@contextlib.contextmanager
 def _locked():
-    os.makedirs(STATE_DIR, exist_ok=True)
-    with open(os.path.join(STATE_DIR, "lock"), "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return locked(os.path.join(STATE_DIR, "lock"))
 
 
 class PodNetwork(object):

@@ -10,7 +10,6 @@ real cluster could be.
 
 import concurrent.futures
 
-from tests.testworld.apply import write_status
 from tests.testworld.components.kwok import NODE_ANNOTATION
 from tests.testworld.settle import wait_for
 
@@ -81,8 +80,7 @@ def populate(api, params, workers=16):
 
         def make_node(i):
             obj, status = node(i, i % params["gpu_every"] == params["gpu_every"] - 1)
-            api.create(obj)
-            write_status(api, obj, status)
+            api.create(dict(obj, status=status))  # registered with its status, as a kubelet does
 
         list(pool.map(make_node, range(params["nodes"])))
         # pods need their namespace's default ServiceAccount (kube-controller-manager makes it)

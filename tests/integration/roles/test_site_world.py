@@ -27,12 +27,12 @@ GatewayClass by itself. Where a test needs it accepted, it writes the status Tra
 
 import json
 import pathlib
-import subprocess
 
 import pytest
 import yaml
 
-from tests.integration.playbook import BIN, run_playbook
+from tests.integration.kubectl import kubectl
+from tests.integration.playbook import run_playbook
 from tests.integration.roles.conftest import load
 
 FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "fixtures"
@@ -50,19 +50,6 @@ TRAEFIK_ACCEPTANCE = {
     "reason": "Handled",
     "message": "Handled by Traefik controller",
 }
-
-
-def kubectl(world, *args, check=True):
-    proc = subprocess.run(
-        [str(BIN / "kubectl"), "--kubeconfig", str(world.kubeconfig), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if check:
-        assert proc.returncode == 0, "kubectl %s: %s%s" % (" ".join(args), proc.stdout, proc.stderr)
-    return proc
 
 
 def apply_file(world, path):

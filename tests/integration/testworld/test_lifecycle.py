@@ -95,27 +95,17 @@ def test_a_killed_launcher_takes_its_programs_along_and_the_next_world_sweeps_it
     assert _routes().count(match["cidr"]) == 1
 
 
+def _start_with_override(tmp_path, override):
+    """``python -m tests.testworld --scenario empty --override FILE``, run to its end."""
+    cmd = [sys.executable, "-m", "tests.testworld", "--scenario", "empty", "--kubeconfig-out", str(tmp_path / "kc")]
+    cmd += ["--override", str(override)]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+
+
 def test_a_bad_override_exits_2_naming_the_file_and_field(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("remove:\n  - {apiVersion: v1, kind: Node, name: no-such-node}\n")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.testworld",
-            "--scenario",
-            "empty",
-            "--kubeconfig-out",
-            str(tmp_path / "kc"),
-            "--override",
-            str(bad),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    proc = _start_with_override(tmp_path, bad)
     assert proc.returncode == 2
     assert "overrides: remove[0]: v1 Node no-such-node is not in scenario empty" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -130,23 +120,6 @@ def test_a_scenario_object_whose_status_a_controller_writes_is_refused_before_an
         "           template: {metadata: {labels: {a: b}}, spec: {containers: [{name: c, image: i}]}}}\n"
         "    status: {readyReplicas: 1}\n"
     )
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.testworld",
-            "--scenario",
-            "empty",
-            "--kubeconfig-out",
-            str(tmp_path / "kc"),
-            "--override",
-            str(bad),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    proc = _start_with_override(tmp_path, bad)
     assert proc.returncode == 2, proc.stderr
     assert "empty: apps/v1 Deployment default/d: status is written by kube-controller-manager" in proc.stderr

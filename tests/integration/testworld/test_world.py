@@ -7,15 +7,14 @@ called, defaulting and strict validation of built-in kinds, impersonation.
 """
 
 import json
-import subprocess
 
 import pytest
 
-from tests.integration.playbook import BIN, run_playbook
+from tests.integration.kubectl import KUBECTLS, kubectl
+from tests.integration.playbook import run_playbook
 from tests.testworld import binaries
 from tests.testworld.settle import wait_for
 
-KUBECTLS = {"1.32": "/usr/bin/kubectl", "1.37": str(BIN / "kubectl")}
 GPU_NODE = {
     "apiVersion": "v1",
     "kind": "Node",
@@ -35,20 +34,6 @@ NVIDIA_RUNTIME = {
     "metadata": {"name": "nvidia"},
     "handler": "nvidia",
 }
-
-
-def kubectl(world, *args, version="1.37", check=True, stdin=None):
-    proc = subprocess.run(
-        [KUBECTLS[version], "--kubeconfig", world.kubeconfig, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if check:
-        assert proc.returncode == 0, "kubectl %s: %s%s" % (" ".join(args), proc.stdout, proc.stderr)
-    return proc
 
 
 @pytest.fixture(scope="module")
@@ -73,45 +58,25 @@ def test_kubectl_sees_a_server_built_from_k8s_io_kubernetes(cluster, version):
     assert server["goVersion"].startswith("go1.")
 
 
-SEED_PODS = """
-apiVersion: v1
-kind: Pod
-metadata: {name: nbody-gpu-benchmark1, namespace: default}
-spec:
-  restartPolicy: OnFailure
-  runtimeClassName: nvidia
-  containers:
-  - name: cuda-container
-    image: nvcr.io/nvidia/k8s/cuda-sample:nbody
-    command: ["/bin/bash", "-c"]
-    args: ["while true; do sleep 5 && cuda-samples/nbody -gpu -benchmark; done"]
-    resources: {limits: {nvidia.com/gpu: 1}}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: nbody-gpu-benchmark2, namespace: default}
-spec:
-  restartPolicy: OnFailure
-  runtimeClassName: nvidia
-  containers:
-  - name: cuda-container2
-    image: nvcr.io/nvidia/k8s/cuda-sample:nbody
-    command: ["/bin/bash", "-c"]
-    args: ["while true; do sleep 5 && cuda-samples/nbody -gpu -benchmark; done"]
-    resources: {limits: {nvidia.com/gpu: 1}}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: nbody-gpu-benchmark3, namespace: default}
-spec:
-  restartPolicy: OnFailure
-  runtimeClassName: nvidia
-  containers:
-  - name: cuda-container3
-    image: nvcr.io/nvidia/k8s/cuda-sample:nbody
-    command: ["/bin/bash", "-c"]
-    args: ["while true; do sleep 5 && cuda-samples/nbody -gpu -benchmark; done"]
-"""
+def _seed_pod(name, container, gpu):
+    """A pod of the three-pod test on RKE2's AI-conformance page, as the page writes it."""
+    limits = "\n    resources: {limits: {nvidia.com/gpu: 1}}" if gpu else ""
+    return (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: %s, namespace: default}\nspec:\n"
+        "  restartPolicy: OnFailure\n  runtimeClassName: nvidia\n  containers:\n  - name: %s\n"
+        '    image: nvcr.io/nvidia/k8s/cuda-sample:nbody\n    command: ["/bin/bash", "-c"]\n'
+        '    args: ["while true; do sleep 5 && cuda-samples/nbody -gpu -benchmark; done"]%s\n'
+        % (name, container, limits)
+    )
+
+
+SEED_PODS = "---\n".join(
+    [
+        _seed_pod("nbody-gpu-benchmark1", "cuda-container", gpu=True),
+        _seed_pod("nbody-gpu-benchmark2", "cuda-container2", gpu=True),
+        _seed_pod("nbody-gpu-benchmark3", "cuda-container3", gpu=False),
+    ]
+)
 
 
 def test_the_three_pod_isolation_test_of_rke2s_page_schedules_as_a_real_cluster_does(world):

@@ -2,15 +2,12 @@
 
 import os
 
-from tests.testworld.process import Process, http_ok
+from tests.testworld.components import Component
+from tests.testworld.process import http_ok
 
 
-class Etcd(Process):
+class Etcd(Component):
     name = "etcd"
-
-    def __init__(self, layout):
-        super().__init__(layout.log_dir)
-        self.layout = layout
 
     def command(self):
         lay = self.layout

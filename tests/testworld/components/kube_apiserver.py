@@ -7,7 +7,8 @@ import os
 
 import yaml
 
-from tests.testworld.process import Process, http_ok
+from tests.testworld.components import Component, feature_gate_flags
+from tests.testworld.process import http_ok
 
 # Requests of the world's own programs are not audited: the request log is what tests and the
 # collection send. kube-controller-manager's controllers run as kube-system service accounts.
@@ -34,13 +35,9 @@ def audit_policy():
     }
 
 
-class KubeApiserver(Process):
+class KubeApiserver(Component):
     name = "kube-apiserver"
     ready_timeout = 90.0
-
-    def __init__(self, layout):
-        super().__init__(layout.log_dir)
-        self.layout = layout
 
     def command(self):
         lay = self.layout
@@ -86,9 +83,7 @@ class KubeApiserver(Process):
         ]
         if lay.runtime_config:
             cmd.append("--runtime-config=%s" % lay.runtime_config)
-        if lay.feature_gates:
-            cmd.append("--feature-gates=%s" % lay.feature_gates)
-        return cmd
+        return cmd + feature_gate_flags(lay)
 
     def healthy(self):
         return http_ok("%s/readyz" % self.layout.apiserver_url, ca_file=self.layout.pki.ca.cert_file)

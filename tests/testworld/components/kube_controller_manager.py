@@ -4,28 +4,18 @@ CSR signer."""
 
 import os
 
-from tests.testworld.process import Process, http_ok
+from tests.testworld.components import Component, feature_gate_flags, serving_flags
+from tests.testworld.process import http_ok
 
 
-class KubeControllerManager(Process):
+class KubeControllerManager(Component):
     name = "kube-controller-manager"
-
-    def __init__(self, layout):
-        super().__init__(layout.log_dir)
-        self.layout = layout
 
     def command(self):
         lay = self.layout
-        kubeconfig = lay.component_kubeconfig("kube-controller-manager")
-        cmd = [
+        return [
             os.path.join(lay.binaries["kubernetes"], "kube-controller-manager"),
-            "--kubeconfig=%s" % kubeconfig,
-            "--authentication-kubeconfig=%s" % kubeconfig,
-            "--authorization-kubeconfig=%s" % kubeconfig,
-            "--bind-address=127.0.0.1",
-            "--secure-port=%d" % lay.ports["kube-controller-manager"],
-            "--cert-dir=%s" % os.path.join(lay.workdir, "kube-controller-manager"),
-            "--leader-elect=false",
+            *serving_flags(lay, self.name),
             "--controllers=*,bootstrapsigner,tokencleaner",
             "--use-service-account-credentials=true",
             "--root-ca-file=%s" % lay.pki.ca.cert_file,
@@ -41,10 +31,8 @@ class KubeControllerManager(Process):
             "--kube-api-qps=100",
             "--kube-api-burst=200",
             "--v=1",
+            *feature_gate_flags(lay),
         ]
-        if lay.feature_gates:
-            cmd.append("--feature-gates=%s" % lay.feature_gates)
-        return cmd
 
     def healthy(self):
-        return http_ok("https://127.0.0.1:%d/healthz" % self.layout.ports["kube-controller-manager"], insecure=True)
+        return http_ok("https://127.0.0.1:%d/healthz" % self.layout.ports[self.name], insecure=True)

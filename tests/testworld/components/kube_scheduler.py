@@ -2,33 +2,17 @@
 
 import os
 
-from tests.testworld.process import Process, http_ok
+from tests.testworld.components import Component, feature_gate_flags, serving_flags
+from tests.testworld.process import http_ok
 
 
-class KubeScheduler(Process):
+class KubeScheduler(Component):
     name = "kube-scheduler"
-
-    def __init__(self, layout):
-        super().__init__(layout.log_dir)
-        self.layout = layout
 
     def command(self):
         lay = self.layout
-        kubeconfig = lay.component_kubeconfig("kube-scheduler")
-        cmd = [
-            os.path.join(lay.binaries["kubernetes"], "kube-scheduler"),
-            "--kubeconfig=%s" % kubeconfig,
-            "--authentication-kubeconfig=%s" % kubeconfig,
-            "--authorization-kubeconfig=%s" % kubeconfig,
-            "--bind-address=127.0.0.1",
-            "--secure-port=%d" % lay.ports["kube-scheduler"],
-            "--cert-dir=%s" % os.path.join(lay.workdir, "kube-scheduler"),
-            "--leader-elect=false",
-            "--v=1",
-        ]
-        if lay.feature_gates:
-            cmd.append("--feature-gates=%s" % lay.feature_gates)
-        return cmd
+        binary = os.path.join(lay.binaries["kubernetes"], "kube-scheduler")
+        return [binary, *serving_flags(lay, self.name), "--v=1", *feature_gate_flags(lay)]
 
     def healthy(self):
-        return http_ok("https://127.0.0.1:%d/healthz" % self.layout.ports["kube-scheduler"], insecure=True)
+        return http_ok("https://127.0.0.1:%d/healthz" % self.layout.ports[self.name], insecure=True)

@@ -7,7 +7,8 @@ import subprocess
 
 import yaml
 
-from tests.testworld.process import Process, http_ok
+from tests.testworld.components import Component
+from tests.testworld.process import http_ok
 
 STAGES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "stages")
 # Nodes the world creates carry this annotation (kwokctl's); a real kubelet's node would not.
@@ -25,12 +26,8 @@ def stages(binaries):
     return documents
 
 
-class Kwok(Process):
+class Kwok(Component):
     name = "kwok"
-
-    def __init__(self, layout):
-        super().__init__(layout.log_dir)
-        self.layout = layout
 
     def command(self):
         lay = self.layout

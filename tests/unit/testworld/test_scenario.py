@@ -6,6 +6,11 @@ from tests.testworld import scenario as scenario_mod
 from tests.testworld.scenario import ScenarioError, load, merge_patch
 
 NODE = {"apiVersion": "v1", "kind": "Node", "name": "rke2-server-0"}
+ENDPOINT = {"name": "e", "simulates": "s", "namespace": "n", "selector": {"a": "b"}, "port": 80, "paths": {"/": "x"}}
+
+
+def _endpoints(**changes):
+    return {"endpoints": [dict(ENDPOINT, **changes)]}
 
 
 def test_rke2_gpu_extends_empty_and_keeps_one_copy_of_each_object():
@@ -53,44 +58,9 @@ def test_keys_of_the_retired_stand_in_say_what_replaced_them(key, says):
         ({"simulated": [{"what": "x"}]}, "simulated[0]: expected {what: ..., why: ...}"),
         ({"frobnicate": 1}, "unknown key(s) frobnicate"),
         ({"endpoints": [{"name": "e"}]}, "endpoints[0]: simulates is required"),
-        (
-            {
-                "endpoints": [
-                    {
-                        "name": "e",
-                        "simulates": "s",
-                        "namespace": "n",
-                        "selector": {"a": "b"},
-                        "port": 0,
-                        "paths": {"/": "x"},
-                    }
-                ]
-            },
-            "endpoints[0]: port: expected a port number, got 0",
-        ),
-        (
-            {
-                "endpoints": [
-                    {"name": "e", "simulates": "s", "namespace": "n", "selector": {}, "port": 80, "paths": {"/": "x"}}
-                ]
-            },
-            "endpoints[0]: selector: expected pod labels",
-        ),
-        (
-            {
-                "endpoints": [
-                    {
-                        "name": "e",
-                        "simulates": "s",
-                        "namespace": "n",
-                        "selector": {"a": "b"},
-                        "port": 80,
-                        "paths": {"x": "y"},
-                    }
-                ]
-            },
-            "paths: 'x' is not a path",
-        ),
+        (_endpoints(port=0), "endpoints[0]: port: expected a port number, got 0"),
+        (_endpoints(selector={}), "endpoints[0]: selector: expected pod labels"),
+        (_endpoints(paths={"x": "y"}), "paths: 'x' is not a path"),
     ],
 )
 def test_bad_overrides_are_named(overrides, message):
