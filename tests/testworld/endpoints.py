@@ -5,11 +5,11 @@ HTTPS ones present (signed by the world's CA, named after the Services that sele
 import contextlib
 import json
 import os
+import re
 import sys
 import threading
 import time
 
-from tests.testworld.api import ApiError
 from tests.testworld.process import Process
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -103,14 +103,20 @@ class Endpoints(object):
         }
         with open(self.config_file, "w") as fh:
             json.dump(config, fh)
+        # pods() in a template sees the declarations' namespaces and those a template names literally:
+        # routing every pod of a 50,000-pod world on each event would cost more than the world
+        self.namespaces = {d["namespace"] for d in self.declarations}
+        for decl in self.declarations:
+            for page in decl["paths"].values():
+                body = page if isinstance(page, str) else page.get("body", "")
+                self.namespaces.update(re.findall(r"""pods\(\s*["']([a-z0-9-]+)["']""", body))
         self._write({})
         self.server = HardwareServer(layout.log_dir, network.netns_prefix, self.config_file, config["ready_file"])
         self._pods = {}
         self._stop = threading.Event()
-        self._thread = None
+        self._dirty = threading.Event()
+        self._threads = []
         self._response = None  # the open watch: shut down on stop, or kube-apiserver waits for it
-        self._changed = threading.Condition()
-        self.generation = 0
 
     def _write(self, pods):
         data = {
@@ -125,44 +131,53 @@ class Endpoints(object):
 
     def start(self, api):
         self.server.start().wait_ready()
-        self._thread = threading.Thread(target=self._watch, args=(api,), name="testworld-endpoints", daemon=True)
-        self._thread.start()
+        for name, target, args in (("watch", self._watch, (api,)), ("publish", self._publish_loop, ())):
+            thread = threading.Thread(target=target, args=args, name="testworld-endpoints-" + name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
         return self.server
+
+    def _keep(self, pod):
+        return pod["metadata"]["namespace"] in self.namespaces
 
     def _watch(self, api):
         while not self._stop.is_set():
             try:
                 page = api.get("/api/v1/pods")
-                self._pods = {(p["metadata"]["namespace"], p["metadata"]["name"]): p for p in page.get("items") or []}
-                self._publish()
+                self._pods = {
+                    (p["metadata"]["namespace"], p["metadata"]["name"]): p
+                    for p in page.get("items") or []
+                    if self._keep(p)
+                }
+                self._dirty.set()
                 version = page["metadata"]["resourceVersion"]
                 for event in api.watch("/api/v1/pods", version, timeout_seconds=60, on_open=self._opened):
                     if self._stop.is_set():
                         return
                     obj = event["object"]
-                    if event["type"] == "BOOKMARK":
+                    if event["type"] == "BOOKMARK" or not self._keep(obj):
                         continue
                     key = (obj["metadata"]["namespace"], obj["metadata"]["name"])
                     if event["type"] == "DELETED":
                         self._pods.pop(key, None)
                     else:
                         self._pods[key] = obj
-                    self._publish()
-            except (ApiError, OSError, ValueError, KeyError):
+                    self._dirty.set()
+            except Exception:  # API errors, 410 Gone, a connection the world closes: list again
                 self._stop.wait(0.5)
-            except Exception:
-                self._stop.wait(0.5)
+
+    def _publish_loop(self):
+        """Write the routing file after changes, at most every 0.1 s (a burst of pod events, one write)."""
+        while not self._stop.is_set():
+            if self._dirty.wait(0.5):
+                self._stop.wait(0.1)
+                self._dirty.clear()
+                self._write(dict(self._pods))
 
     def _opened(self, response):
         self._response = response
         if self._stop.is_set():
             _shutdown(response)
-
-    def _publish(self):
-        self._write(self._pods)
-        with self._changed:
-            self.generation += 1
-            self._changed.notify_all()
 
     def sync(self, api, timeout=15.0):
         """Wait until the routing file matches the pods the API server lists now."""
@@ -191,6 +206,6 @@ class Endpoints(object):
         self._stop.set()
         if self._response is not None:
             _shutdown(self._response)
-        if self._thread is not None:
-            self._thread.join(5)
+        for thread in self._threads:
+            thread.join(5)
         self.server.stop()

@@ -46,6 +46,7 @@ class Layout(object):
         self.ports = dict(zip(PORT_NAMES, free_ports(len(PORT_NAMES))))
         self.cluster_cidr = network.cluster_cidr
         self.node_cidr_mask_size = network.node_cidr_mask_size
+        self.node_lease_seconds = network.node_lease_seconds
         self.service_cidr = network.service_cidr
         self.advertise_address = advertise_address
         self.runtime_config = runtime_config

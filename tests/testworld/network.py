@@ -65,10 +65,11 @@ class PodNetwork(object):
     """Addresses of one world; ``create()`` makes the namespace and route when root, ``destroy()``
     removes them. Without root only the address plan exists (``routed`` False)."""
 
-    def __init__(self, node_cidr_mask_size=24):
+    def __init__(self, node_cidr_mask_size=24, node_lease_seconds=40):
         self.slot = None
         self.routed = False
         self.node_cidr_mask_size = node_cidr_mask_size
+        self.node_lease_seconds = node_lease_seconds
         self.service_cidr = SERVICE_CIDR
         self.service_ip = str(next(ipaddress.ip_network(SERVICE_CIDR).hosts()))
         self.cluster_cidr = None

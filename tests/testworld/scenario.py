@@ -13,7 +13,8 @@ object with the same apiVersion/kind/namespace/name as an earlier one replaces i
 ``endpoints``   what pods would serve if their containers ran (``hardware.py``): ``name``, ``simulates``,
                 ``namespace``, ``selector`` (pod labels), ``port``, ``tls``, ``paths`` (path or glob -> page)
 ``simulated``   [{what, why}]: what else the scenario stands in for, shown in ``world.simulated``
-``network``     ``{node_cidr_mask_size: N}`` (default 24: 256 nodes with pod CIDRs)
+``network``     ``{node_cidr_mask_size: N, node_lease_seconds: S}``: pod CIDR size per node (default 24:
+                256 nodes), how long a node's lease lasts (default 40, a kubelet's; kwok renews it)
 ``runtime_config``, ``feature_gates``  kube-apiserver's ``--runtime-config`` and every component's
                 ``--feature-gates`` (e.g. DRA's beta API on 1.33), as an operator would set them
 
@@ -108,11 +109,16 @@ class Scenario(object):
                 setattr(self, key, data[key])
         network = data.get("network")
         if network is not None:
-            if not isinstance(network, dict) or set(network) - {"node_cidr_mask_size"}:
-                raise ScenarioError("%s: network: expected {node_cidr_mask_size: 16..30}" % where)
+            if not isinstance(network, dict) or set(network) - {"node_cidr_mask_size", "node_lease_seconds"}:
+                raise ScenarioError(
+                    "%s: network: expected {node_cidr_mask_size: 16..30, node_lease_seconds: 10..3600}" % where
+                )
             mask = network.get("node_cidr_mask_size")
             if mask is not None and (not isinstance(mask, int) or not 16 <= mask <= 30):
                 raise ScenarioError("%s: network.node_cidr_mask_size: expected 16..30, got %r" % (where, mask))
+            lease = network.get("node_lease_seconds")
+            if lease is not None and (not isinstance(lease, int) or not 10 <= lease <= 3600):
+                raise ScenarioError("%s: network.node_lease_seconds: expected 10..3600, got %r" % (where, lease))
             self.network.update(network)
         for pattern in data.get("files") or []:
             paths = sorted(glob.glob(os.path.join(base_dir, pattern)))
@@ -374,4 +380,7 @@ def generate_scale(name):
     scen.generated = params
     # the node CIDRs of 5,000 nodes do not fit a /16 at /24 each; /29 gives 8,192
     scen.network.setdefault("node_cidr_mask_size", 29)
+    # 5,000 leases renewed every 10 s (a kubelet's 40 s lease) are 500 writes a second, which alone
+    # fill 2 cores; a 10-minute lease keeps the heartbeats and the node monitor real but rarer
+    scen.network.setdefault("node_lease_seconds", 600)
     return scen

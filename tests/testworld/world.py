@@ -95,8 +95,10 @@ class TestWorld(object):
 
     def _start(self, found):
         t = time.monotonic()
-        mask = self.scenario.network.get("node_cidr_mask_size", 24)
-        self.network = PodNetwork(node_cidr_mask_size=mask).create(self.workdir)
+        self.network = PodNetwork(
+            node_cidr_mask_size=self.scenario.network.get("node_cidr_mask_size", 24),
+            node_lease_seconds=self.scenario.network.get("node_lease_seconds", 40),
+        ).create(self.workdir)
         self.layout = Layout(
             self.workdir,
             found,

@@ -58,7 +58,7 @@ def test_kubectl_sees_a_server_built_from_k8s_io_kubernetes(cluster, version):
     assert server["goVersion"].startswith("go1.")
 
 
-def _seed_pod(name, container, gpu):
+def _page_pod(name, container, gpu):
     """A pod of the three-pod test on RKE2's AI-conformance page, as the page writes it."""
     limits = "\n    resources: {limits: {nvidia.com/gpu: 1}}" if gpu else ""
     return (
@@ -70,11 +70,11 @@ def _seed_pod(name, container, gpu):
     )
 
 
-SEED_PODS = "---\n".join(
+PAGE_PODS = "---\n".join(
     [
-        _seed_pod("nbody-gpu-benchmark1", "cuda-container", gpu=True),
-        _seed_pod("nbody-gpu-benchmark2", "cuda-container2", gpu=True),
-        _seed_pod("nbody-gpu-benchmark3", "cuda-container3", gpu=False),
+        _page_pod("nbody-gpu-benchmark1", "cuda-container", gpu=True),
+        _page_pod("nbody-gpu-benchmark2", "cuda-container2", gpu=True),
+        _page_pod("nbody-gpu-benchmark3", "cuda-container3", gpu=False),
     ]
 )
 
@@ -83,7 +83,7 @@ def test_the_three_pod_isolation_test_of_rke2s_page_schedules_as_a_real_cluster_
     """RKE2's AI-conformance page: with one GPU, the first GPU pod runs on the GPU node, the second
     stays Pending (the scheduler says Insufficient nvidia.com/gpu), the third (no request) runs."""
     cluster = world("empty", overrides={"add": [GPU_NODE, NVIDIA_RUNTIME]})
-    kubectl(cluster, "apply", "-f", "-", stdin=SEED_PODS)
+    kubectl(cluster, "apply", "-f", "-", stdin=PAGE_PODS)
 
     def pod(name):
         return cluster.api.read("v1", "Pod", name, "default")
@@ -120,7 +120,7 @@ def test_the_three_pod_isolation_test_of_rke2s_page_schedules_as_a_real_cluster_
 
 def test_a_pod_without_its_runtimeclass_is_refused_by_admission(world):
     cluster = world("empty", overrides={"add": [GPU_NODE]})
-    proc = kubectl(cluster, "apply", "-f", "-", stdin=SEED_PODS.split("---", maxsplit=1)[0], check=False)
+    proc = kubectl(cluster, "apply", "-f", "-", stdin=PAGE_PODS.split("---", maxsplit=1)[0], check=False)
     assert proc.returncode != 0
     assert 'RuntimeClass "nvidia" not found' in proc.stderr
 

@@ -26,6 +26,8 @@ class KubeControllerManager(Component):
             "--cluster-cidr=%s" % lay.cluster_cidr,
             "--allocate-node-cidrs=true",
             "--node-cidr-mask-size=%d" % lay.node_cidr_mask_size,
+            # a node is unhealthy 10 s after its lease ran out (50 s for a kubelet's 40 s lease, the default)
+            "--node-monitor-grace-period=%ds" % (lay.node_lease_seconds + 10),
             # the world's clock runs faster than a production cluster's where tests wait on it
             "--horizontal-pod-autoscaler-sync-period=%s" % lay.hpa_sync_period,
             "--kube-api-qps=100",

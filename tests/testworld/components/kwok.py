@@ -48,7 +48,7 @@ class Kwok(Component):
             "--server-address=127.0.0.1:%d" % lay.ports["kwok"],
             "--tls-cert-file=%s" % cert[0],
             "--tls-private-key-file=%s" % cert[1],
-            "--node-lease-duration-seconds=40",
+            "--node-lease-duration-seconds=%d" % lay.node_lease_seconds,
         ]
 
     def healthy(self):

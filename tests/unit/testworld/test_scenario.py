@@ -109,7 +109,7 @@ def test_merge_patch_is_rfc_7386():
 def test_scale_scenarios_take_parameters():
     scen = load("scale:nodes=10,pods=20,base=empty")
     assert scen.generated == {"nodes": 10, "pods": 20, "gpu_every": 4, "namespaces": 50, "base": "empty"}
-    assert scen.network["node_cidr_mask_size"] == 29
+    assert scen.network == {"node_cidr_mask_size": 29, "node_lease_seconds": 600}
     with pytest.raises(ScenarioError, match="unknown parameter 'gpus'"):
         load("scale:gpus=3")
     with pytest.raises(ScenarioError, match="nodes must be an integer"):
