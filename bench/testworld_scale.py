@@ -37,7 +37,7 @@ def starts(scenario, count):
     from tests.testworld import TestWorld  # noqa: PLC0415 (after sys.path is set)
 
     runs = []
-    for _ in range(count):
+    for _attempt in range(count):
         world = TestWorld(scenario)
         try:
             world.start()

@@ -2,8 +2,6 @@
 kube-scheduler, etcd, built from their Go modules) with nodes simulated by KWOK, for the tests and
 the demo. See docs/testworld.md."""
 
-__all__ = ["ScenarioError", "TestWorld"]
-
 
 def __getattr__(name):
     # imported on first use, so ``python -m tests.testworld.binaries`` runs without loading the world

@@ -27,7 +27,7 @@ class ApiError(RuntimeError):
 
 
 def split_api_version(api_version):
-    group, _, version = api_version.rpartition("/")
+    group, _sep, version = api_version.rpartition("/")
     return group, version
 
 

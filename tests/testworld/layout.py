@@ -24,7 +24,7 @@ def free_ports(count):
     """``count`` distinct TCP ports on 127.0.0.1 that were free a moment ago."""
     sockets, ports = [], []
     try:
-        for _ in range(count):
+        for _port in range(count):
             sock = socket.socket()
             sock.bind(("127.0.0.1", 0))
             sockets.append(sock)

@@ -93,7 +93,7 @@ class RequestLog(object):
 
     def counters(self, entries=None):
         entries = self.entries() if entries is None else entries
-        by_verb, by_path, by_verb_path, by_status = (collections.Counter() for _ in range(4))
+        by_verb, by_path, by_verb_path, by_status = (collections.Counter() for _counter in range(4))
         for entry in entries:
             by_verb[entry["verb"]] += 1
             by_path[entry["path"]] += 1

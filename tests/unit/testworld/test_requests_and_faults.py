@@ -53,7 +53,7 @@ def test_counters_group_by_verb_path_and_status():
 def test_a_fault_applies_to_its_first_n_matches_only():
     table = FaultTable()
     fault = table.add(method="get", path_regex=r"^/apis$", status=503, times=2)
-    assert [table.match("GET", "/apis") is fault for _ in range(3)] == [True, True, False]
+    assert [table.match("GET", "/apis") is fault for _request in range(3)] == [True, True, False]
     assert table.match("POST", "/apis") is None
     assert table.match("GET", "/apis/x") is None
     assert fault.hits == 2
@@ -62,7 +62,7 @@ def test_a_fault_applies_to_its_first_n_matches_only():
 def test_a_fraction_of_requests_is_hit_reproducibly():
     table = FaultTable(seed=7)
     fault = table.add(path_regex=".*", drop=True, fraction=0.3)
-    hits = sum(1 for _ in range(1000) if table.match("GET", "/api"))
+    hits = sum(1 for _request in range(1000) if table.match("GET", "/api"))
     assert 200 < hits < 400 and fault.hits == hits
 
 
