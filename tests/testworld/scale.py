@@ -13,13 +13,26 @@ import concurrent.futures
 from tests.testworld.components.kwok import NODE_ANNOTATION
 from tests.testworld.settle import wait_for
 
+# what GPU feature discovery and the GPU Operator put on a GPU node, as on the rke2-gpu scenario's agents
 GPU_LABELS = {
     "nvidia.com/gpu.present": "true",
     "nvidia.com/gpu.product": "NVIDIA-A100-PCIE-80GB",
     "nvidia.com/gpu.count": "1",
+    "nvidia.com/gpu.memory": "81920",
+    "nvidia.com/cuda.driver-version.full": "580.95.05",
     "kubernetes.azure.com/accelerator": "nvidia",
 }
-GPU_DEPLOY = ("driver", "container-toolkit", "device-plugin", "dcgm", "dcgm-exporter", "gpu-feature-discovery")
+GPU_DEPLOY = (
+    "driver",
+    "gpu-feature-discovery",
+    "container-toolkit",
+    "device-plugin",
+    "dcgm",
+    "dcgm-exporter",
+    "node-status-exporter",
+    "operator-validator",
+    "mig-manager",
+)
 
 
 def node(i, gpu):
